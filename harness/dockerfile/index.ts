@@ -1,0 +1,140 @@
+/** Dockerfiles as lessonproof reads them: stages and instructions, from dockerfile-ast. */
+import { type Copy, DockerfileParser, type Env, type From, type Instruction } from 'dockerfile-ast'
+
+export interface Step {
+  keyword: string
+  /** Arguments as written (continuations joined). */
+  args: string
+  /** 1-based line within the Dockerfile. */
+  line: number
+  /** `COPY --from=<stage>`: the stage or image copied from. */
+  from?: string
+  /** `ENV` pairs. */
+  env?: { name: string; value: string }[]
+}
+
+export interface Stage {
+  index: number
+  /** `AS <name>`, when given. */
+  name?: string
+  /** The image the stage starts from, e.g. `python:3.12-slim` or an earlier stage's name. */
+  image: string
+  line: number
+  /** Instructions after FROM, in order. */
+  steps: Step[]
+}
+
+export interface DockerfileModel {
+  stages: Stage[]
+  /** Problems that would stop `docker build` before it starts. */
+  problems: { line: number; message: string }[]
+}
+
+const KEYWORDS = new Set([
+  'ADD',
+  'ARG',
+  'CMD',
+  'COPY',
+  'ENTRYPOINT',
+  'ENV',
+  'EXPOSE',
+  'FROM',
+  'HEALTHCHECK',
+  'LABEL',
+  'MAINTAINER',
+  'ONBUILD',
+  'RUN',
+  'SHELL',
+  'STOPSIGNAL',
+  'USER',
+  'VOLUME',
+  'WORKDIR',
+])
+const JSON_FORM = new Set(['CMD', 'ENTRYPOINT', 'SHELL', 'VOLUME', 'HEALTHCHECK'])
+
+/** Parses a Dockerfile and lists what would stop a build: unknown instructions, no FROM first, bad JSON. */
+export function parseDockerfile(content: string): DockerfileModel {
+  const doc = DockerfileParser.parse(content)
+  const model: DockerfileModel = { stages: [], problems: [] }
+  let seenFrom = false
+  for (const instruction of doc.getInstructions()) {
+    const keyword = instruction.getKeyword().toUpperCase()
+    const line = instruction.getRange().start.line + 1
+    const args = (instruction.getArgumentsContent() ?? '').replace(/\\\n\s*/g, '').trim()
+    if (!KEYWORDS.has(keyword)) {
+      model.problems.push({ line, message: `unknown instruction '${instruction.getKeyword()}'` })
+      continue
+    }
+    if (keyword === 'FROM') {
+      seenFrom = true
+      const from = instruction as From
+      const stage: Stage = {
+        index: model.stages.length,
+        image: from.getImage() ?? args.split(/\s+/)[0] ?? '',
+        line,
+        steps: [],
+      }
+      const name = from.getBuildStage()
+      if (name) stage.name = name
+      if (!stage.image) model.problems.push({ line, message: 'FROM names no image' })
+      model.stages.push(stage)
+      continue
+    }
+    if (!seenFrom) {
+      if (keyword !== 'ARG') model.problems.push({ line, message: `${keyword} before the first FROM` })
+      continue
+    }
+    if (args === '' && keyword !== 'RUN')
+      model.problems.push({ line, message: `${keyword} has no arguments` })
+    if (JSON_FORM.has(keyword) && args.startsWith('[')) {
+      try {
+        JSON.parse(args)
+      } catch {
+        model.problems.push({ line, message: `${keyword} looks like JSON but does not parse: ${args}` })
+      }
+    }
+    const step: Step = { keyword, args, line }
+    if (keyword === 'COPY') {
+      const from = (instruction as Copy).getFromFlag()?.getValue()
+      if (from) step.from = from
+    }
+    if (keyword === 'ENV') {
+      step.env = (instruction as Env)
+        .getProperties()
+        .map((p) => ({ name: p.getName(), value: unquote(p.getValue() ?? '') }))
+    }
+    model.stages.at(-1)?.steps.push(step)
+  }
+  if (model.stages.length === 0) model.problems.push({ line: 1, message: 'no FROM instruction' })
+  return model
+}
+
+function unquote(value: string): string {
+  return /^(["']).*\1$/.test(value) ? value.slice(1, -1) : value
+}
+
+/** The stage the image is made of: the last one. */
+export function finalStage(model: DockerfileModel): Stage | undefined {
+  return model.stages.at(-1)
+}
+
+/** The stage a `COPY --from` or `FROM` names: by name, or by index. */
+export function stageNamed(model: DockerfileModel, ref: string, before: number): Stage | undefined {
+  const earlier = model.stages.slice(0, before)
+  return /^\d+$/.test(ref)
+    ? earlier[Number(ref)]
+    : earlier.find((s) => s.name?.toLowerCase() === ref.toLowerCase())
+}
+
+/** Steps that BuildKit reports as numbered build steps ([2/5] …): FROM, and file-system instructions. */
+export function buildSteps(stage: Stage): { keyword: string; args: string }[] {
+  const counted = stage.steps.filter((s) => ['RUN', 'COPY', 'ADD', 'WORKDIR'].includes(s.keyword))
+  return [{ keyword: 'FROM', args: stage.image }, ...counted]
+}
+
+/** RUN instructions of every stage. */
+export function runSteps(model: DockerfileModel): Step[] {
+  return model.stages.flatMap((s) => s.steps.filter((step) => step.keyword === 'RUN'))
+}
+
+export type { Instruction }

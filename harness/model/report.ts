@@ -1,0 +1,53 @@
+import { z } from 'zod'
+import { DocumentRole } from './lesson.js'
+import { Status } from './verdict.js'
+
+/** One claim in the JSON report. */
+export const ReportClaim = z.object({
+  id: z.string(),
+  kind: z.string(),
+  /** `<lesson path>:<line> <title>`: the vitest test name and the ledger key. */
+  name: z.string(),
+  line: z.number().int().positive(),
+  text: z.string(),
+  title: z.string(),
+  image: z.string().optional(),
+  expected: z.string().optional(),
+  measured: z.string().optional(),
+  verdict: Status,
+  reason: z.string(),
+  /** The claim fails and the reviewed ledger lists it, with this reason. */
+  ledger: z.string().optional(),
+})
+export type ReportClaim = z.infer<typeof ReportClaim>
+
+/** A lesson document's section of the report. */
+export const ReportLesson = z.object({
+  path: z.string(),
+  role: DocumentRole.optional(),
+  /** Set when the document could not be read or parsed; its claims are then empty. */
+  error: z.object({ line: z.number().int().positive(), message: z.string() }).optional(),
+  claims: z.array(ReportClaim),
+})
+export type ReportLesson = z.infer<typeof ReportLesson>
+
+/** The JSON report `lessonproof verify --json FILE` writes. */
+export const Report = z.object({
+  tool: z.literal('lessonproof'),
+  version: z.string(),
+  /** `static` checks only, or `engine` with builds and measurements. */
+  mode: z.enum(['static', 'engine']),
+  lessons: z.array(ReportLesson),
+  /** Ledger entries that name no failing claim: the claim was fixed or is gone. */
+  staleLedger: z.array(z.object({ name: z.string(), reason: z.string() })),
+  totals: z.object({
+    pass: z.number().int(),
+    fail: z.number().int(),
+    ledgered: z.number().int(),
+    blocked: z.number().int(),
+    errors: z.number().int(),
+  }),
+  /** 0 every claim holds or is ledgered, 1 a claim fails, 2 bad usage or unreadable input. */
+  exitCode: z.union([z.literal(0), z.literal(1), z.literal(2)]),
+})
+export type Report = z.infer<typeof Report>

@@ -1,0 +1,175 @@
+import { LessonError } from '../errors.js'
+import type { CodeBlock, DocumentRole, Iteration, Lesson, Output, Table } from '../model/index.js'
+import { dockerBuild, isOutputLead, isShellBlock, splitCommands } from './commands.js'
+import { outputTable } from './docker-output.js'
+import { fileLabel, filesAt, fileVersions } from './files.js'
+import { parseFrontmatter } from './frontmatter.js'
+import { parseMarkdown } from './markdown.js'
+
+const ROLE_SUFFIX: [RegExp, DocumentRole][] = [
+  [/\.earlier-revision\.md$/i, 'earlier-revision'],
+  [/\.summary\.md$/i, 'summary'],
+  [/\.transcript\.txt$/i, 'transcript'],
+]
+
+/**
+ * A document's role and the lesson it belongs to, from its name:
+ * `x.earlier-revision.md`, `x.summary.md` and `x.transcript.txt` belong to `x.md`.
+ */
+export function documentRole(path: string): { role: DocumentRole; lessonPath: string } {
+  for (const [pattern, role] of ROLE_SUFFIX) {
+    if (pattern.test(path)) return { role, lessonPath: path.replace(pattern, '.md') }
+  }
+  return { role: 'lesson', lessonPath: path }
+}
+
+/** Sections whose builds are the reader's own project, not the lesson's iterations. */
+export function isReaderSection(section: string): boolean {
+  return /try with ai|practice|your own|exercise|reflect/i.test(section)
+}
+
+/** Parses one document's text (already decoded) into the lesson model. */
+export function parseDocument(path: string, text: string): Lesson {
+  const { role, lessonPath } = documentRole(path)
+  if (role === 'transcript') return parseTranscript(path, text, lessonPath)
+
+  const md = parseMarkdown(path, text)
+  const lesson: Lesson = {
+    path,
+    role,
+    lessonPath,
+    lines: text.split('\n'),
+    frontmatterLines: {},
+    headings: md.headings,
+    prose: md.prose,
+    blocks: [],
+    files: [],
+    commands: [],
+    outputs: [],
+    tables: [...md.tables],
+    iterations: [],
+  }
+  if (md.yaml) {
+    lesson.frontmatter = parseFrontmatter(path, md.yaml.value, md.yaml.line + 1)
+    const first = md.yaml.line + 1
+    md.yaml.value.split('\n').forEach((l, i) => {
+      const key = /^([\w-]+)\s*:/.exec(l)?.[1]
+      if (key) lesson.frontmatterLines[key] = first + i
+      // String values are read for claims ("Reduce image size by 70-85%").
+      const value = /^\s*(?:-\s+)?[\w-]+\s*:\s*["']?(.+?)["']?\s*$/.exec(l)?.[1]
+      if (value && /\s/.test(value)) lesson.prose.push({ line: first + i, text: value, kind: 'frontmatter' })
+    })
+  } else if (role === 'lesson' && path.endsWith('.md')) {
+    throw new LessonError({
+      file: path,
+      line: 1,
+      reason: 'lesson has no frontmatter',
+      expected:
+        "a `---` block with title, chapter, lesson and duration_minutes (name a summary card '<lesson>.summary.md')",
+      received: text.split('\n')[0] ?? '',
+    })
+  }
+
+  let lastShell: { line: number; command?: string } | undefined
+  for (const raw of md.blocks) {
+    const label = fileLabel(path, raw)
+    const isOutput = !label && isOutputLead(raw.lead)
+    const block: CodeBlock = {
+      line: raw.line,
+      endLine: raw.endLine,
+      lang: raw.lang,
+      value: raw.value,
+      isOutput,
+      lead: raw.lead,
+      section: raw.section,
+    }
+    if (label) {
+      block.file = label.name
+      block.fileVia = label.via
+    }
+    lesson.blocks.push(block)
+
+    if (isOutput) {
+      const output: Output = { line: raw.line, text: raw.value }
+      if (lastShell) {
+        output.commandLine = lastShell.line
+        if (lastShell.command !== undefined) output.command = lastShell.command
+      }
+      lesson.outputs.push(output)
+      const table = outputTable(output.command, raw.value, raw.line + 1, raw.section)
+      if (table) lesson.tables.push(table)
+      continue
+    }
+    if (!label && isShellBlock(raw)) {
+      const commands = splitCommands(raw)
+      lesson.commands.push(...commands)
+      const last = commands.at(-1)
+      lastShell = last ? { line: last.line, command: last.text } : undefined
+    } else {
+      lastShell = undefined
+    }
+  }
+  lesson.prose.sort((a, b) => a.line - b.line)
+  lesson.files = fileVersions(lesson.blocks)
+  lesson.tables.sort((a: Table, b: Table) => a.line - b.line)
+  for (const output of lesson.outputs) {
+    const command = lesson.commands.find((c) => c.line === output.commandLine)
+    if (command) command.outputLine = output.line
+  }
+  lesson.iterations = iterationsOf(lesson)
+  return lesson
+}
+
+function iterationsOf(lesson: Lesson): Iteration[] {
+  const iterations: Iteration[] = []
+  const seen = new Set<string>()
+  for (const command of lesson.commands) {
+    const build = dockerBuild(command.argv)
+    if (!build) continue
+    const section = sectionAt(lesson, command.line)
+    if (isReaderSection(section)) continue
+    const tag = build.tag ?? `${build.file.toLowerCase()}:latest`
+    // A later build of the same tag (a BuildKit demo, say) rebuilds, it is not a new iteration.
+    if (seen.has(tag)) continue
+    seen.add(tag)
+    const [repo = tag, version = 'latest'] = tag.split(':')
+    iterations.push({
+      index: iterations.length,
+      line: command.line,
+      dockerfile: build.file,
+      tag,
+      name: version === 'latest' ? repo : version,
+      section,
+      files: filesAt(lesson.files, command.line),
+    })
+  }
+  return iterations
+}
+
+export function sectionAt(lesson: Pick<Lesson, 'headings'>, line: number): string {
+  let section = ''
+  for (const h of lesson.headings) if (h.line <= line) section = h.text
+  return section
+}
+
+function parseTranscript(path: string, text: string, lessonPath: string): Lesson {
+  const prose = text
+    .split('\n')
+    .map((t, i) => ({ line: i + 1, text: t.trim(), kind: 'paragraph' as const }))
+    .filter((p) => p.text !== '')
+  return {
+    path,
+    role: 'transcript',
+    lessonPath,
+    lines: text.split('\n'),
+    frontmatterLines: {},
+    headings: [],
+    prose,
+    blocks: [],
+    files: [],
+    commands: [],
+    outputs: [],
+    tables: [],
+    iterations: [],
+  }
+}

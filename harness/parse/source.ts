@@ -1,0 +1,64 @@
+import { LessonError } from '../errors.js'
+
+/** Lessons larger than this are refused rather than parsed slowly: no course page is near it. */
+export const MAX_LESSON_BYTES = 2 * 1024 * 1024
+
+/**
+ * Turns a document's bytes into text lessonproof can parse: refuses empty, binary and
+ * oversized files with the line to look at, and folds CRLF to LF (line numbers are unchanged).
+ */
+export function decodeLesson(file: string, bytes: Uint8Array, maxBytes = MAX_LESSON_BYTES): string {
+  if (bytes.byteLength > maxBytes) {
+    throw new LessonError({
+      file,
+      line: 1,
+      reason: `file is ${formatBytes(bytes.byteLength)}, larger than the ${formatBytes(maxBytes)} a lesson may be`,
+      expected: 'a lesson document under the size limit',
+      received: `${bytes.byteLength} bytes`,
+    })
+  }
+  const nul = bytes.indexOf(0)
+  if (nul !== -1) {
+    throw new LessonError({
+      file,
+      line: lineAt(bytes, nul),
+      reason: 'file is binary (it contains a NUL byte), not a lesson',
+      expected: 'UTF-8 text (Markdown or plain text)',
+      received: `NUL byte at offset ${nul}`,
+    })
+  }
+  let text: string
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+  } catch (cause) {
+    throw new LessonError({
+      file,
+      line: 1,
+      reason: 'file is not valid UTF-8 text',
+      expected: 'UTF-8 text (Markdown or plain text)',
+      received: 'bytes that do not decode as UTF-8',
+      cause,
+    })
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
+  if (text.trim() === '') {
+    throw new LessonError({
+      file,
+      line: 1,
+      reason: 'file is empty',
+      expected: 'a lesson: frontmatter and Markdown, or plain text',
+      received: `${bytes.byteLength} bytes of white space`,
+    })
+  }
+  return text.replace(/\r\n?/g, '\n')
+}
+
+function lineAt(bytes: Uint8Array, offset: number): number {
+  let line = 1
+  for (let i = 0; i < offset; i++) if (bytes[i] === 0x0a) line++
+  return line
+}
+
+function formatBytes(n: number): string {
+  return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MiB` : `${(n / 1024).toFixed(1)} KiB`
+}

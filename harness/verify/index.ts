@@ -1,0 +1,216 @@
+/** Stage 5: documents → claims → verdicts → report, for a set of paths. */
+import { existsSync } from 'node:fs'
+import { relative, resolve, sep } from 'node:path'
+import {
+  CheckContext,
+  checkClaim,
+  DEFAULT_TOLERANCES,
+  type Family,
+  type Measurements,
+  staticMeasurements,
+  type Tolerances,
+} from '../checks/index.js'
+import { extractClaims } from '../claims/index.js'
+import { LessonError } from '../errors.js'
+import { entryPath, type LedgerEntry } from '../ledger/index.js'
+import type { Claim, DocumentRole, Lesson, Report, ReportClaim, Verdict } from '../model/index.js'
+import { documentRole, loadLesson } from '../parse/index.js'
+import { collectDocuments } from './collect.js'
+
+export { collectDocuments } from './collect.js'
+
+export interface VerifyOptions {
+  paths: string[]
+  mode: 'static' | 'engine'
+  /** Run-wide tolerances; a lesson's frontmatter `lessonproof:` settings override them. */
+  tolerances?: Partial<Tolerances>
+  ledger?: LedgerEntry[]
+  measurements?: Measurements
+  /** Paths in names and the ledger are relative to this. @default process.cwd() */
+  cwd?: string
+  version?: string
+}
+
+export interface VerifiedClaim {
+  claim: Claim
+  /** `<lesson path>:<line> <title>`: the test name and ledger key. */
+  name: string
+  verdict: Verdict
+  /** The ledger's reason, when the claim fails and is ledgered. */
+  ledger?: string
+}
+
+export interface VerifiedDocument {
+  path: string
+  role: DocumentRole
+  error?: LessonError
+  claims: VerifiedClaim[]
+}
+
+export interface VerifyResult {
+  documents: VerifiedDocument[]
+  staleLedger: LedgerEntry[]
+  report: Report
+}
+
+/** A path as names and the ledger write it: relative to the run's directory, with `/`. */
+export function displayPath(path: string, cwd: string): string {
+  const rel = relative(cwd, resolve(cwd, path))
+  return (rel.startsWith('..') ? resolve(cwd, path) : rel).split(sep).join('/')
+}
+
+export async function verify(options: VerifyOptions): Promise<VerifyResult> {
+  const cwd = options.cwd ?? process.cwd()
+  const files = (await collectDocuments(options.paths.map((p) => resolve(cwd, p)))).map((p) =>
+    displayPath(p, cwd),
+  )
+  const loaded = await Promise.all(
+    files.map(async (path) => {
+      try {
+        return { path, lesson: await loadLesson(resolve(cwd, path)).then((l) => relabel(l, path)) }
+      } catch (error) {
+        if (error instanceof LessonError) return { path, error: relabelError(error, path) }
+        throw error
+      }
+    }),
+  )
+
+  // Documents of one lesson check against each other; a lesson not given is read for context.
+  const families = new Map<string, Family>()
+  for (const item of loaded) {
+    if (!item.lesson) continue
+    const family = families.get(item.lesson.lessonPath) ?? { lesson: undefined, docs: [] }
+    families.set(item.lesson.lessonPath, family)
+    if (item.lesson.role === 'lesson') family.lesson = item.lesson
+  }
+  for (const [lessonPath, family] of families) {
+    if (family.lesson || !existsSync(resolve(cwd, lessonPath))) continue
+    try {
+      family.lesson = relabel(await loadLesson(resolve(cwd, lessonPath)), lessonPath)
+    } catch {
+      // Its own verification reports the problem; here it only lends context.
+    }
+  }
+  for (const item of loaded) {
+    if (!item.lesson) continue
+    const family = families.get(item.lesson.lessonPath)
+    family?.docs.push({ doc: item.lesson, claims: [] })
+  }
+  for (const family of families.values()) {
+    const lesson = family.lesson
+    if (lesson && !family.docs.some((d) => d.doc === lesson)) family.docs.push({ doc: lesson, claims: [] })
+    for (const entry of family.docs) entry.claims = extractClaims(entry.doc, lesson)
+  }
+
+  const measurements = options.measurements ?? staticMeasurements
+  const documents: VerifiedDocument[] = loaded.map((item) => {
+    if (item.error)
+      return { path: item.path, role: documentRole(item.path).role, error: item.error, claims: [] }
+    const doc = item.lesson
+    const family = families.get(doc.lessonPath) as Family
+    const entry = family.docs.find((d) => d.doc === doc)
+    const claims = entry?.claims ?? []
+    const ctx = new CheckContext(
+      doc,
+      claims,
+      family,
+      tolerancesFor(family.lesson, options.tolerances),
+      measurements,
+    )
+    const seen = new Map<string, number>()
+    return {
+      path: doc.path,
+      role: doc.role,
+      claims: claims.map((claim) => {
+        const base = `${doc.path}:${claim.source.line} ${claim.title}`
+        const n = (seen.get(base) ?? 0) + 1
+        seen.set(base, n)
+        return { claim, name: n === 1 ? base : `${base} (${n})`, verdict: checkClaim(claim, ctx) }
+      }),
+    }
+  })
+
+  const staleLedger = reconcile(documents, options.ledger ?? [])
+  return { documents, staleLedger, report: toReport(documents, staleLedger, options) }
+}
+
+function relabel(lesson: Lesson, path: string): Lesson {
+  const { lessonPath } = documentRole(path)
+  return { ...lesson, path, lessonPath }
+}
+
+function relabelError(error: LessonError, path: string): LessonError {
+  if (error.file === path) return error
+  return new LessonError({
+    file: path,
+    line: error.line,
+    reason: error.reason,
+    ...(error.expected === undefined ? {} : { expected: error.expected }),
+    ...(error.received === undefined ? {} : { received: error.received }),
+    cause: error.cause ?? error,
+  })
+}
+
+function tolerancesFor(lesson: Lesson | undefined, run: Partial<Tolerances> | undefined): Tolerances {
+  const own = lesson?.frontmatter?.data.lessonproof
+  return {
+    sizePct: own?.size_tolerance_pct ?? run?.sizePct ?? DEFAULT_TOLERANCES.sizePct,
+    reductionPts: own?.reduction_tolerance_pts ?? run?.reductionPts ?? DEFAULT_TOLERANCES.reductionPts,
+  }
+}
+
+/** Marks ledgered failures; returns entries for verified documents that no failing claim matches. */
+function reconcile(documents: VerifiedDocument[], ledger: LedgerEntry[]): LedgerEntry[] {
+  const verified = new Set(documents.filter((d) => !d.error).map((d) => d.path))
+  const byName = new Map(documents.flatMap((d) => d.claims.map((c) => [c.name, c] as const)))
+  const stale: LedgerEntry[] = []
+  for (const entry of ledger) {
+    if (!verified.has(entryPath(entry))) continue
+    const claim = byName.get(entry.claim)
+    if (claim && claim.verdict.status === 'fail') claim.ledger = entry.reason
+    else stale.push(entry)
+  }
+  return stale
+}
+
+function toReport(documents: VerifiedDocument[], stale: LedgerEntry[], options: VerifyOptions): Report {
+  const totals = { pass: 0, fail: 0, ledgered: 0, blocked: 0, errors: 0 }
+  const lessons = documents.map((d) => {
+    if (d.error) totals.errors++
+    const claims = d.claims.map((c): ReportClaim => {
+      if (c.verdict.status === 'fail' && c.ledger !== undefined) totals.ledgered++
+      else totals[c.verdict.status]++
+      const out: ReportClaim = {
+        id: c.claim.id,
+        kind: c.claim.kind,
+        name: c.name,
+        line: c.claim.source.line,
+        text: c.claim.text,
+        title: c.claim.title,
+        verdict: c.verdict.status,
+        reason: c.verdict.reason,
+      }
+      if (c.claim.image !== undefined) out.image = c.claim.image
+      if (c.verdict.expected !== undefined) out.expected = c.verdict.expected
+      if (c.verdict.measured !== undefined) out.measured = c.verdict.measured
+      if (c.ledger !== undefined) out.ledger = c.ledger
+      return out
+    })
+    return {
+      path: d.path,
+      role: d.role,
+      ...(d.error ? { error: { line: d.error.line, message: d.error.message } } : {}),
+      claims,
+    }
+  })
+  const exitCode = totals.errors > 0 ? 2 : totals.fail > 0 || stale.length > 0 ? 1 : 0
+  return {
+    tool: 'lessonproof',
+    version: options.version ?? '0.0.0',
+    mode: options.mode,
+    lessons,
+    staleLedger: stale.map((e) => ({ name: e.claim, reason: e.reason })),
+    totals,
+    exitCode,
+  }
+}
