@@ -8,12 +8,12 @@
 # Env:
 #   LESSONPROOF_DOCKERD_LOG    dockerd log file (default /var/log/lessonproof-dockerd.log)
 #   LESSONPROOF_DOCKERD_FLAGS  extra dockerd flags (word-split), e.g. "--storage-driver vfs"
+#   LESSONPROOF_ENGINE_WAIT    seconds to wait for the engine (default 60)
 #
 # The engine we start publishes ports on 127.0.0.1 by default (dockerd --ip): the lab must
 # never listen on, or send to, any address but loopback, and `-p 8000` would otherwise bind
 # 0.0.0.0 and [::]. That default covers the default bridge network only; for user-defined
 # networks or an engine we did not start, bind explicitly (docker run -p 127.0.0.1::8000).
-#   LESSONPROOF_ENGINE_WAIT    seconds to wait for the engine (default 60)
 set -euo pipefail
 
 LOG=${LESSONPROOF_DOCKERD_LOG:-/var/log/lessonproof-dockerd.log}
@@ -70,6 +70,9 @@ if pgrep -x dockerd >/dev/null 2>&1; then
   say "dockerd process already present; waiting for it to answer"
 else
   mkdir -p "$(dirname "$LOG")"
+  # No dockerd runs, so a pid file left by a killed one is stale; dockerd refuses to start
+  # if that pid now belongs to another process.
+  rm -f /var/run/docker.pid
   extra=()
   # shellcheck disable=SC2206  # word-splitting of extra flags is intended
   [[ -n "${LESSONPROOF_DOCKERD_FLAGS:-}" ]] && extra=(${LESSONPROOF_DOCKERD_FLAGS})

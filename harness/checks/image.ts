@@ -113,7 +113,7 @@ export function contentsChecks(claim: ClaimOf<'contents'>, ctx: CheckContext): C
         {
           name,
           status: 'fail',
-          reason: `${file} line ${own} installs ${target.name} in the final stage`,
+          reason: `line ${found.file.line + own} installs ${target.name} in the final stage of ${file}`,
           expected: `no ${target.name}`,
           measured: 'installed',
         },
@@ -128,7 +128,7 @@ export function contentsChecks(claim: ClaimOf<'contents'>, ctx: CheckContext): C
           {
             name,
             status: 'fail',
-            reason: `${file} line ${step.line} copies ${src} from the ${source.name ?? `stage ${source.index}`} stage, where line ${at} installed ${target.name} (its executable lands in /usr/local/bin)`,
+            reason: `${file} copies ${src} from the ${source.name ?? `stage ${source.index}`} stage at line ${found.file.line + step.line}, and line ${found.file.line + at} installed ${target.name} there (its executable lands in /usr/local/bin)`,
             expected: `no ${target.name}`,
             measured: `/usr/local/bin/${target.name} copied from ${source.name ?? source.index}`,
           },
@@ -148,7 +148,7 @@ export function contentsChecks(claim: ClaimOf<'contents'>, ctx: CheckContext): C
         {
           name,
           status: 'fail',
-          reason: `${file} line ${cached.line} runs pip install without --no-cache-dir in the final stage`,
+          reason: `line ${found.file.line + cached.line} runs pip install without --no-cache-dir in the final stage of ${file}`,
         },
       ]
   }

@@ -72,8 +72,21 @@ function dockerfileClaims(x: Extraction, version: FileVersion): void {
 function healthFromCode(x: Extraction, version: FileVersion): void {
   const lines = version.content.split('\n')
   lines.forEach((line, i) => {
-    const route = /@\w+\.get\(\s*["']([^"']+)["']/.exec(line)?.[1]
-    if (route !== '/health') return
+    const decorator = /@\w+\.(get|post|put|patch|delete)\(\s*["']([^"']+)["']/.exec(line)
+    const route = decorator?.[2]
+    const method = decorator?.[1]?.toUpperCase() as 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | undefined
+    if (route && method && route !== '/health') {
+      x.add({
+        kind: 'endpoint',
+        line: version.line + 1 + i,
+        title: `${method} ${route} answers (${version.name})`,
+        method,
+        path: route,
+        file: version.name,
+        fileLine: version.line,
+      })
+    }
+    if (route !== '/health' || method !== 'GET') return
     const ret = lines.slice(i + 1, i + 12).findIndex((l) => /^\s+return\s+\{/.test(l))
     if (ret === -1) return
     const body = pythonLiteral(lines[i + 1 + ret]?.replace(/^\s+return\s+/, '') ?? '')
@@ -84,6 +97,7 @@ function healthFromCode(x: Extraction, version: FileVersion): void {
       title: `GET /health answers ${JSON.stringify(body)} (${version.name})`,
       path: '/health',
       body,
+      fileLine: version.line,
     })
   })
 }

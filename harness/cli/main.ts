@@ -1,11 +1,15 @@
 /** `lessonproof verify [paths…] [--static] [--json FILE]`: the command course authors and CI run. */
+
+import { randomBytes } from 'node:crypto'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
-import { dirname } from 'node:path'
+import { dirname, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
+import { configureTestcontainers } from '../engine/settings.js'
 import { LedgerError, UsageError } from '../errors.js'
 import { DEFAULT_LEDGER, loadLedger } from '../ledger/index.js'
+import { EngineSettings } from '../plan/index.js'
 import { formatText } from '../report/index.js'
-import { verify } from '../verify/index.js'
+import { type VerifyOptions, verify } from '../verify/index.js'
 
 const USAGE = `usage: lessonproof verify [paths…] [options]
 
@@ -14,6 +18,11 @@ Parses each lesson under the paths (default: lessons/) and verifies its claims.
 options:
   --static                 check only what needs no Docker engine (sizes and other
                            measured claims are reported as blocked)
+  --image-map FROM=TO      build FROM images from TO instead (repeatable)
+  --index-url URL          Python package index mirror for the builds (PIP_INDEX_URL,
+                           UV_INDEX_URL in every stage)
+  --concurrency N          iterations built at once (default 2)
+  --no-cache               measure again even when a lesson and its base images are unchanged
   --json FILE              write the JSON report to FILE
   --ledger FILE            reviewed ledger of claims known to be false
                            (default: ${DEFAULT_LEDGER} when present)
@@ -38,10 +47,16 @@ const defaultIo: Io = {
 }
 
 async function version(): Promise<string> {
-  const pkg = JSON.parse(await readFile(new URL('../../../package.json', import.meta.url), 'utf8')) as {
-    version: string
+  // package.json is two folders up from harness/cli/main.ts (tests, tsx), three from dist/harness/cli/main.js.
+  for (const up of ['../../package.json', '../../../package.json']) {
+    try {
+      const pkg = JSON.parse(await readFile(new URL(up, import.meta.url), 'utf8')) as { version: string }
+      return pkg.version
+    } catch {
+      // Not there: try the next level up.
+    }
   }
-  return pkg.version
+  return '0.0.0'
 }
 
 function number(name: string, value: string | undefined): number | undefined {
@@ -50,6 +65,42 @@ function number(name: string, value: string | undefined): number | undefined {
   if (!Number.isFinite(n) || n <= 0)
     throw new UsageError(`--${name} must be a positive number, got '${value}'`)
   return n
+}
+
+/**
+ * Runs `work` with an engine: settings parsed once here, testcontainers told to use loopback
+ * and no reaper, and everything the run created removed at the end, on failure or on Ctrl-C.
+ */
+async function withEngine<T>(
+  raw: Record<string, unknown>,
+  io: Io,
+  work: (measure: NonNullable<VerifyOptions['measure']>) => Promise<T>,
+): Promise<T> {
+  const settings = EngineSettings.parse({ ...raw, runId: randomBytes(4).toString('hex') })
+  configureTestcontainers(process.env)
+  const { DockerEngine, Janitor } = await import('../engine/index.js')
+  const { measureAll } = await import('../measure/index.js')
+  const janitor = new Janitor()
+  const engine = new DockerEngine(janitor)
+  let where: string
+  try {
+    where = await engine.describe()
+  } catch (error) {
+    throw new UsageError(
+      `no Docker engine answers (${(error as Error).message.split('\n')[0]}); start one, or run with --static`,
+    )
+  }
+  io.err(`lessonproof: building with ${where}`)
+  const release = janitor.onSignals()
+  try {
+    return await work((entries) =>
+      measureAll(entries, { engine, janitor, settings, log: (line) => io.err(line) }),
+    )
+  } finally {
+    const left = await janitor.clean()
+    release()
+    if (left.length > 0) io.err(`lessonproof: could not remove ${left.join(', ')}`)
+  }
 }
 
 /** Runs the CLI; returns the exit status. */
@@ -65,6 +116,10 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         'size-tolerance': { type: 'string' },
         'reduction-tolerance': { type: 'string' },
         verbose: { type: 'boolean', default: false },
+        'image-map': { type: 'string', multiple: true },
+        'index-url': { type: 'string' },
+        concurrency: { type: 'string' },
+        'no-cache': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     })
@@ -78,26 +133,41 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     const sizePct = number('size-tolerance', values['size-tolerance'])
     const reductionPts = number('reduction-tolerance', values['reduction-tolerance'])
     const ledger = await loadLedger(
-      values.ledger ?? `${io.cwd}/${DEFAULT_LEDGER}`,
+      resolve(io.cwd, values.ledger ?? DEFAULT_LEDGER),
       values.ledger !== undefined,
     )
-    if (!values.static) {
-      throw new UsageError(
-        'building and measuring images is not available in this version yet: run with --static',
-      )
+    const imageMap: Record<string, string> = {}
+    for (const pair of values['image-map'] ?? []) {
+      const [from, to] = pair.split('=')
+      if (!from || !to) throw new UsageError(`--image-map takes FROM=TO, got '${pair}'`)
+      imageMap[from] = to
     }
-    const result = await verify({
+    const common = {
       paths: paths.length > 0 ? paths : ['lessons'],
-      mode: 'static',
       tolerances: { ...(sizePct ? { sizePct } : {}), ...(reductionPts ? { reductionPts } : {}) },
       ledger,
       cwd: io.cwd,
       version: await version(),
-    })
+    }
+    const concurrency = number('concurrency', values.concurrency)
+    const result = values.static
+      ? await verify({ ...common, mode: 'static' })
+      : await withEngine(
+          {
+            imageMap,
+            ...(values['index-url'] ? { indexUrl: values['index-url'] } : {}),
+            ...(concurrency ? { concurrency } : {}),
+            ...(values['no-cache'] ? {} : { cacheDir: resolve(io.cwd, '.lessonproof/cache') }),
+          },
+          io,
+          (measure) => verify({ ...common, mode: 'engine', measure }),
+        )
     io.out(formatText(result, values.verbose))
     if (values.json) {
-      await mkdir(dirname(values.json), { recursive: true })
-      await writeFile(values.json, `${JSON.stringify(result.report, null, 2)}\n`)
+      // Like the lesson paths, relative to the run's directory.
+      const json = resolve(io.cwd, values.json)
+      await mkdir(dirname(json), { recursive: true })
+      await writeFile(json, `${JSON.stringify(result.report, null, 2)}\n`)
     }
     for (const doc of result.documents) if (doc.error) io.err(doc.error.message)
     return result.report.exitCode

@@ -119,6 +119,18 @@ export const SpeedupClaim = z.object({
   maxFactor: z.number().positive().optional(),
 })
 
+/** A route the lesson's app defines, other than /health: it must answer when exercised. */
+export const EndpointClaim = z.object({
+  ...base,
+  kind: z.literal('endpoint'),
+  method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']),
+  path: z.string(),
+  /** The app file that defines it. */
+  file: z.string(),
+  /** Line of that file's version in the lesson. */
+  fileLine: z.number().int().positive(),
+})
+
 /** The body /health answers with, from the lesson's code or output. */
 export const HealthClaim = z.object({
   ...base,
@@ -126,6 +138,8 @@ export const HealthClaim = z.object({
   path: z.string(),
   /** The JSON body the app returns. */
   body: z.unknown(),
+  /** For a body read from code: the app file's version line (the iterations that copy it answer so). */
+  fileLine: z.number().int().positive().optional(),
 })
 
 /** An environment variable the lesson says is set in an image. */
@@ -204,6 +218,7 @@ export const Claim = z.discriminatedUnion('kind', [
   DurationClaim,
   SpeedupClaim,
   HealthClaim,
+  EndpointClaim,
   EnvClaim,
   ContentsClaim,
   BuildCommandClaim,

@@ -6,22 +6,27 @@ type Via = NonNullable<CodeBlock['fileVia']>
 
 /** A file-name-like token: `main.py`, `Dockerfile.v1-slim`, `app/config.yaml`, `Dockerfile`. */
 const NAME = String.raw`(?:[\w./-]*\.[\w-]+|[\w./-]*Dockerfile[\w.-]*|[\w./-]*Makefile)`
+/**
+ * In a bold or backticked label, also a path that leaves the project (`/etc/passwd`, `~/x`,
+ * `../secret`), even without an extension, so checkName can refuse it instead of ignoring the label.
+ */
+const LABEL_NAME = String.raw`(?:${NAME}|(?:~|\.\.)?/[\w./-]+)`
 
 const LABELS: { via: Via; source: 'lead' | 'first-line'; pattern: RegExp }[] = [
   // **File: Dockerfile.naive**  (a parenthetical after the name is a note, not part of it)
   {
     via: 'bold-file',
     source: 'lead',
-    pattern: new RegExp(String.raw`^\*\*File:\s*(${NAME})[^*]*\*\*\s*:?\s*$`, 'i'),
+    pattern: new RegExp(String.raw`^\*\*File:\s*(${LABEL_NAME})[^*]*\*\*\s*:?\s*$`, 'i'),
   },
   // Create `Dockerfile.naive`:
   {
     via: 'create',
     source: 'lead',
-    pattern: new RegExp(String.raw`\bCreate\s+(?:a\s+file\s+)?\x60(${NAME})\x60`, 'i'),
+    pattern: new RegExp(String.raw`\bCreate\s+(?:a\s+file\s+)?\x60(${LABEL_NAME})\x60`, 'i'),
   },
   // Open `main.py` and replace its contents with:
-  { via: 'open', source: 'lead', pattern: new RegExp(String.raw`\bOpen\s+\x60(${NAME})\x60`, 'i') },
+  { via: 'open', source: 'lead', pattern: new RegExp(String.raw`\bOpen\s+\x60(${LABEL_NAME})\x60`, 'i') },
   // **Application code** (main.py):
   { via: 'application-code', source: 'lead', pattern: new RegExp(String.raw`\((${NAME})\)\s*:\s*$`) },
   // # Dockerfile.naive   or   // file: src/app.ts   on the block's first line

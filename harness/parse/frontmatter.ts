@@ -15,7 +15,8 @@ import {
  */
 export function parseFrontmatter(file: string, yamlText: string, firstLine: number): Frontmatter {
   const counter = new LineCounter()
-  const doc = parseDocument(yamlText, { lineCounter: counter, prettyErrors: true, uniqueKeys: true })
+  // Not prettyErrors: those add YAML-relative "at line N" to the message; the error carries the file's line.
+  const doc = parseDocument(yamlText, { lineCounter: counter, prettyErrors: false, uniqueKeys: true })
   const lineOf = (offset: number) => firstLine - 1 + counter.linePos(offset).line
   const yamlError = doc.errors[0]
   if (yamlError) {

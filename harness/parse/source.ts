@@ -33,7 +33,7 @@ export function decodeLesson(file: string, bytes: Uint8Array, maxBytes = MAX_LES
   } catch (cause) {
     throw new LessonError({
       file,
-      line: 1,
+      line: invalidUtf8Line(bytes),
       reason: 'file is not valid UTF-8 text',
       expected: 'UTF-8 text (Markdown or plain text)',
       received: 'bytes that do not decode as UTF-8',
@@ -57,6 +57,24 @@ function lineAt(bytes: Uint8Array, offset: number): number {
   let line = 1
   for (let i = 0; i < offset; i++) if (bytes[i] === 0x0a) line++
   return line
+}
+
+/** The first line that does not decode; a line feed never occurs inside a UTF-8 sequence. */
+function invalidUtf8Line(bytes: Uint8Array): number {
+  const decoder = new TextDecoder('utf-8', { fatal: true })
+  let start = 0
+  let line = 1
+  for (let i = 0; i <= bytes.length; i++) {
+    if (i < bytes.length && bytes[i] !== 0x0a) continue
+    try {
+      decoder.decode(bytes.subarray(start, i))
+    } catch {
+      return line
+    }
+    start = i + 1
+    line++
+  }
+  return 1
 }
 
 function formatBytes(n: number): string {

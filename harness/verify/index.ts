@@ -26,6 +26,11 @@ export interface VerifyOptions {
   tolerances?: Partial<Tolerances>
   ledger?: LedgerEntry[]
   measurements?: Measurements
+  /**
+   * Engine mode: measures the documents (after claims are read, before they are checked).
+   * Receives every document with iterations, including a lesson read only for context.
+   */
+  measure?: (entries: { doc: Lesson; claims: Claim[] }[]) => Promise<Measurements>
   /** Paths in names and the ledger are relative to this. @default process.cwd() */
   cwd?: string
   version?: string
@@ -102,7 +107,9 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
     for (const entry of family.docs) entry.claims = extractClaims(entry.doc, lesson)
   }
 
-  const measurements = options.measurements ?? staticMeasurements
+  const measurements = options.measure
+    ? await options.measure([...families.values()].flatMap((f) => f.docs))
+    : (options.measurements ?? staticMeasurements)
   const documents: VerifiedDocument[] = loaded.map((item) => {
     if (item.error)
       return { path: item.path, role: documentRole(item.path).role, error: item.error, claims: [] }

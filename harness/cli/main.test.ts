@@ -1,0 +1,243 @@
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { Report } from '../model/report.js'
+import { main } from './main.js'
+
+const F = '```'
+
+/** A small lesson: two iterations and a comparison table whose reduction column says `reduction`. */
+function lesson(reduction: string): string {
+  return [
+    '---',
+    'title: "Slimming an image"',
+    'chapter: 1',
+    'lesson: 1',
+    'duration_minutes: 10',
+    'learning_objectives:',
+    '  - objective: "Compare two base images"',
+    '    bloom_level: "Analyze"',
+    '---',
+    '',
+    '# Slimming an image',
+    '',
+    '## Naive',
+    '',
+    'Create `Dockerfile.naive`:',
+    '',
+    `${F}dockerfile`,
+    'FROM python:3.12',
+    'RUN pip install fastapi',
+    F,
+    '',
+    `${F}bash`,
+    'docker build -t app:naive -f Dockerfile.naive .',
+    F,
+    '',
+    '## Slim',
+    '',
+    'Create `Dockerfile.slim`:',
+    '',
+    `${F}dockerfile`,
+    'FROM python:3.12-slim',
+    'RUN pip install --no-cache-dir fastapi',
+    F,
+    '',
+    `${F}bash`,
+    'docker build -t app:slim -f Dockerfile.slim .',
+    F,
+    '',
+    '## Results',
+    '',
+    '| Version | Size | Reduction |',
+    '|---|---|---|',
+    '| Naive | 1.21GB | --- |',
+    `| Slim | 458MB | ${reduction} |`,
+    '',
+  ].join('\n')
+}
+
+/** 1.21GB → 458MB is a 62.15% reduction. */
+const CONSISTENT = lesson('62%')
+const WRONG = lesson('50%')
+const SLIM_ROW = CONSISTENT.split('\n').indexOf('| Slim | 458MB | 62% |') + 1
+const WRONG_CLAIM = `lessons/wrong.md:${SLIM_ROW} naive → slim reduction is 50% (comparison table)`
+
+let dir: string
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'lessonproof-cli-'))
+})
+
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true })
+})
+
+async function write(path: string, text: string): Promise<void> {
+  const full = join(dir, path)
+  await mkdir(dirname(full), { recursive: true })
+  await writeFile(full, text)
+}
+
+/** good.md's summary line in the text report: some claims pass, none fails. */
+const GOOD_HOLDS = /^lessons\/good\.md {2}\([1-9]\d* pass, 0 fail, \d+ blocked\)$/m
+
+/** Runs the CLI in the temp dir, capturing what it prints. */
+async function run(...argv: string[]) {
+  const out: string[] = []
+  const err: string[] = []
+  const code = await main(argv, { out: (t) => out.push(t), err: (t) => err.push(t), cwd: dir })
+  return { code, out: out.join('\n'), err: err.join('\n') }
+}
+
+function ledger(...entries: { claim: string; reason: string }[]): string {
+  return entries
+    .map((e) => `- claim: ${JSON.stringify(e.claim)}\n  reason: ${JSON.stringify(e.reason)}\n`)
+    .join('')
+}
+
+describe('lessonproof verify --static', () => {
+  it('exits 0 when every claim holds', async () => {
+    await write('lessons/good.md', CONSISTENT)
+    const { code, out, err } = await run('verify', '--static')
+    expect(code).toBe(0)
+    expect(err).toBe('')
+    expect(out).toMatch(GOOD_HOLDS)
+    expect(out).toMatch(
+      /^lessonproof static: [1-9]\d* passed, 0 failed, 0 ledgered, \d+ blocked, 0 unreadable/m,
+    )
+  })
+
+  it('exits 1 when a claim fails, naming it and why', async () => {
+    await write('lessons/wrong.md', WRONG)
+    const { code, out } = await run('verify', 'lessons', '--static')
+    expect(code).toBe(1)
+    expect(out).toContain(`✗ ${WRONG_CLAIM}`)
+    expect(out).toContain(`1.21GB → 458MB (lines ${SLIM_ROW - 1} and ${SLIM_ROW}) is 62.15%, not 50%`)
+  })
+
+  it('exits 0 when the failing claim is in the ledger given with --ledger', async () => {
+    await write('lessons/wrong.md', WRONG)
+    await write('reviewed.yaml', ledger({ claim: WRONG_CLAIM, reason: 'the table rounds wrongly' }))
+    const { code, out } = await run('verify', '--static', '--ledger', 'reviewed.yaml', '--verbose')
+    expect(code).toBe(0)
+    expect(out).toContain(`! ${WRONG_CLAIM}\n      ledgered: the table rounds wrongly`)
+    expect(out).toContain('0 failed, 1 ledgered')
+  })
+
+  it('exits 1 when a ledger entry is stale: its claim does not fail', async () => {
+    await write('lessons/good.md', CONSISTENT)
+    const fixed = `lessons/good.md:${SLIM_ROW} naive → slim reduction is 62% (comparison table)`
+    await write('reviewed.yaml', ledger({ claim: fixed, reason: 'was 50% before the fix' }))
+    const { code, out } = await run('verify', '--static', '--ledger', 'reviewed.yaml')
+    expect(code).toBe(1)
+    expect(out).toContain(`stale ledger entry: ${fixed}`)
+    expect(out).toMatch(/ 0 failed, 0 ledgered, \d+ blocked, 0 unreadable, 1 stale ledger entries$/)
+  })
+})
+
+describe('usage errors exit 2', () => {
+  it.each([
+    [['frobnicate', '--static'], "lessonproof: unknown command 'frobnicate'"],
+    [[], 'lessonproof: no command given'],
+    [['verify', '--static', '--nope'], "Unknown option '--nope'"],
+    [
+      ['verify', '--static', '--size-tolerance', 'lots'],
+      "--size-tolerance must be a positive number, got 'lots'",
+    ],
+    [['verify', 'no-such-dir', '--static'], 'no-such-dir: no such file or directory'],
+  ])('%j', async (argv, message) => {
+    await write('lessons/good.md', CONSISTENT)
+    const { code, out, err } = await run(...argv)
+    expect(code).toBe(2)
+    expect(out).toBe('')
+    expect(err).toContain(message)
+    expect(err).toContain('usage: lessonproof verify [paths…] [options]')
+  })
+
+  it('exits 2 when the ledger named with --ledger cannot be read', async () => {
+    await write('lessons/good.md', CONSISTENT)
+    const { code, err } = await run('verify', '--static', '--ledger', 'missing.yaml')
+    expect(code).toBe(2)
+    expect(err).toBe(`lessonproof: ${join(dir, 'missing.yaml')}: cannot read the ledger (ENOENT)`)
+  })
+
+  // Without --static the run builds images (engine mode, tested in specs/): a bad engine option
+  // must be refused before any engine is contacted.
+  it('refuses a malformed engine option without --static, before touching an engine', async () => {
+    await write('lessons/good.md', CONSISTENT)
+    const { code, out, err } = await run('verify', 'lessons', '--image-map', 'python:3.12')
+    expect(code).toBe(2)
+    expect(out).toBe('')
+    expect(err).toContain("lessonproof: --image-map takes FROM=TO, got 'python:3.12'")
+    expect(err).not.toContain('building with')
+    expect(err).toContain('usage: lessonproof verify')
+  })
+})
+
+describe('a malformed lesson', () => {
+  const BROKEN = `${CONSISTENT}\nA fence that never closes:\n\n${F}bash\ndocker images\n`
+  const FENCE_LINE = BROKEN.split('\n').lastIndexOf(`${F}bash`) + 1
+
+  it('exits 2, reports it at its line, and still verifies the other lessons', async () => {
+    await write('lessons/broken.md', BROKEN)
+    await write('lessons/good.md', CONSISTENT)
+    const { code, out, err } = await run('verify', 'lessons', '--static', '--json', 'out/report.json')
+
+    expect(code).toBe(2)
+    expect(err).toContain(`lessons/broken.md:${FENCE_LINE}: code fence ${F} opened at line ${FENCE_LINE}`)
+    expect(out).toContain('lessons/broken.md  (unreadable)')
+    expect(out).toMatch(GOOD_HOLDS)
+
+    const report = Report.parse(JSON.parse(await readFile(join(dir, 'out/report.json'), 'utf8')))
+    expect(report.exitCode).toBe(2)
+    expect(report.totals).toMatchObject({ errors: 1, fail: 0 })
+    const [broken, good] = report.lessons
+    expect(report.lessons).toHaveLength(2)
+    expect(broken).toMatchObject({ path: 'lessons/broken.md', error: { line: FENCE_LINE }, claims: [] })
+    expect(good?.path).toBe('lessons/good.md')
+    expect(good?.error).toBeUndefined()
+    expect(good?.claims.find((c) => c.kind === 'reduction')).toMatchObject({
+      line: SLIM_ROW,
+      verdict: 'pass',
+    })
+  })
+})
+
+describe('--json', () => {
+  it('writes a report that the Report schema accepts, with every lesson and claim', async () => {
+    await write('lessons/good.md', CONSISTENT)
+    await write('lessons/wrong.md', WRONG)
+    const { code } = await run('verify', '--static', '--json', 'report.json')
+    expect(code).toBe(1)
+
+    const report = Report.parse(JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')))
+    expect(report).toMatchObject({ tool: 'lessonproof', mode: 'static', exitCode: 1, staleLedger: [] })
+    expect(report.totals).toEqual({ pass: 9, fail: 1, ledgered: 0, blocked: 4, errors: 0 })
+    expect(report.lessons.map((l) => l.path)).toEqual(['lessons/good.md', 'lessons/wrong.md'])
+
+    const wrong = report.lessons[1]
+    const lines = WRONG.split('\n')
+    expect(wrong?.claims.map((c) => [c.kind, c.line, c.verdict])).toEqual([
+      ['dockerfile', 17, 'pass'],
+      ['build-command', 23, 'pass'],
+      ['dockerfile', 30, 'pass'],
+      ['build-command', 36, 'pass'],
+      ['image-size', SLIM_ROW - 1, 'blocked'],
+      ['image-size', SLIM_ROW, 'blocked'],
+      ['reduction', SLIM_ROW, 'fail'],
+    ])
+    for (const claim of wrong?.claims ?? []) {
+      expect(claim.text).toBe(lines[claim.line - 1]?.trim())
+      expect(claim.reason).not.toBe('')
+    }
+    expect(wrong?.claims.at(-1)).toMatchObject({
+      name: WRONG_CLAIM,
+      text: '| Slim | 458MB | 50% |',
+      expected: '50%',
+      measured: '62.15%',
+      reason: `1.21GB → 458MB (lines ${SLIM_ROW - 1} and ${SLIM_ROW}) is 62.15%, not 50%`,
+    })
+  })
+})

@@ -1,0 +1,240 @@
+import type Dockerode from 'dockerode'
+import { GenericContainer, getContainerRuntimeClient, type StartedTestContainer, Wait } from 'testcontainers'
+import type { BuildRequest, BuildResult, Engine, ImageFacts, Running, RunRequest } from './engine.js'
+import type { Janitor } from './janitor.js'
+
+/** Publishes every exposed port on 127.0.0.1 only, drops capabilities, forbids privilege gain. */
+class ConfinedContainer extends GenericContainer {
+  protected override async beforeContainerCreated(): Promise<void> {
+    for (const bindings of Object.values(this.hostConfig.PortBindings ?? {})) {
+      for (const binding of bindings as { HostIp?: string }[]) binding.HostIp = '127.0.0.1'
+    }
+    this.hostConfig.CapDrop = ['ALL']
+    this.hostConfig.SecurityOpt = [...(this.hostConfig.SecurityOpt ?? []), 'no-new-privileges']
+    this.hostConfig.Privileged = false
+  }
+}
+
+/** Docker's multiplexed log stream: 8-byte frame headers (stream, 0, 0, 0, length) before each chunk. */
+export function demultiplex(buffer: Buffer): string {
+  let text = ''
+  let at = 0
+  while (at + 8 <= buffer.length && buffer[at + 1] === 0 && buffer[at + 2] === 0 && buffer[at + 3] === 0) {
+    const length = buffer.readUInt32BE(at + 4)
+    text += buffer.subarray(at + 8, at + 8 + length).toString('utf8')
+    at += 8 + length
+  }
+  return at === 0 ? buffer.toString('utf8') : text
+}
+
+const PATH_DIRS = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin']
+
+/** Directories a tool named without a slash is looked up in. */
+export function binaryPaths(name: string): string[] {
+  return PATH_DIRS.map((d) => `${d}/${name}`)
+}
+
+/**
+ * The engine testcontainers finds (DOCKER_HOST, the socket, or its config). Builds go
+ * through the same dockerode client, with the classic builder, so the log is plain text.
+ */
+export class DockerEngine implements Engine {
+  constructor(private readonly janitor: Janitor) {}
+
+  private async docker(): Promise<Dockerode> {
+    return (await getContainerRuntimeClient()).container.dockerode
+  }
+
+  async describe(): Promise<string> {
+    const client = await getContainerRuntimeClient()
+    const runtime = client.info.containerRuntime
+    return `Docker ${runtime.serverVersion} on ${runtime.operatingSystem} (${runtime.remoteSocketPath || runtime.host})`
+  }
+
+  async ensureImage(ref: string): Promise<{ id: string } | { missing: string }> {
+    const docker = await this.docker()
+    const inspect = async () => ((await docker.getImage(ref).inspect()) as { Id: string }).Id
+    try {
+      return { id: await inspect() }
+    } catch {
+      // Not local: one pull, which fails fast where no registry is reachable.
+    }
+    try {
+      const stream = await docker.pull(ref)
+      await new Promise<void>((resolve, reject) =>
+        docker.modem.followProgress(stream, (err: Error | null) => (err ? reject(err) : resolve())),
+      )
+      return { id: await inspect() }
+    } catch (error) {
+      return { missing: (error as Error).message.split('\n')[0] ?? 'pull failed' }
+    }
+  }
+
+  async build(request: BuildRequest): Promise<BuildResult> {
+    const docker = await this.docker()
+    const started = Date.now()
+    const lines: string[] = []
+    const created: string[] = []
+    let failure: string | undefined
+    const stream = await docker.buildImage(
+      { context: request.contextDir, src: ['.'] },
+      { t: request.tag, dockerfile: request.dockerfile, rm: true, forcerm: true },
+    )
+    this.janitor.add(`image ${request.tag}`, () => this.removeImages([request.tag]))
+    const done = new Promise<void>((resolve) => {
+      let usingCache = false
+      docker.modem.followProgress(
+        stream,
+        (err: Error | null) => {
+          if (err) failure = err.message
+          resolve()
+        },
+        (event: { stream?: string; error?: string; errorDetail?: { message?: string } }) => {
+          if (event.error) {
+            failure = event.errorDetail?.message ?? event.error
+            lines.push(failure)
+          }
+          for (const line of (event.stream ?? '').split('\n')) {
+            if (line.trim() === '') continue
+            lines.push(line)
+            // " ---> 1a2b3c" after a step this build ran (not "Using cache"): an image it created.
+            const id = /^ ---> ([0-9a-f]{12})$/.exec(line)?.[1]
+            if (/^ ---> Using cache/.test(line)) usingCache = true
+            else if (id && !usingCache) created.push(id)
+            else if (id) usingCache = false
+          }
+        },
+      )
+    })
+    let timer: NodeJS.Timeout | undefined
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        failure = `build did not finish within ${Math.round(request.timeoutMs / 1000)} s`
+        ;(stream as unknown as { destroy?: () => void }).destroy?.()
+        resolve()
+      }, request.timeoutMs)
+    })
+    await Promise.race([done, timeout])
+    clearTimeout(timer)
+    this.janitor.add(`intermediate images of ${request.tag}`, () => this.removeImages([...created].reverse()))
+    return {
+      ok: failure === undefined,
+      log: lines.join('\n'),
+      seconds: (Date.now() - started) / 1000,
+      created,
+    }
+  }
+
+  async inspect(tag: string): Promise<ImageFacts> {
+    const docker = await this.docker()
+    const image = docker.getImage(tag)
+    const info = (await image.inspect()) as { Id: string; Size: number; Config?: { Env?: string[] } }
+    const history = (await image.history()) as { CreatedBy: string; Size: number }[]
+    const env: Record<string, string> = {}
+    for (const pair of info.Config?.Env ?? []) {
+      const at = pair.indexOf('=')
+      env[at === -1 ? pair : pair.slice(0, at)] = at === -1 ? '' : pair.slice(at + 1)
+    }
+    return {
+      id: info.Id,
+      size: info.Size,
+      env,
+      layers: history.map((h) => ({ createdBy: h.CreatedBy, size: h.Size })),
+    }
+  }
+
+  async pathsExist(image: string, paths: string[]): Promise<Record<string, boolean>> {
+    const docker = await this.docker()
+    // A created, never started container: its file system can be asked without a shell in the image.
+    const container = await docker.createContainer({
+      Image: image,
+      Cmd: ['/lessonproof-never-runs'],
+      Entrypoint: [],
+    })
+    const remove = () => container.remove({ force: true }).catch(() => undefined)
+    this.janitor.add(`container ${container.id.slice(0, 12)}`, remove)
+    try {
+      const result: Record<string, boolean> = {}
+      for (const path of paths) {
+        try {
+          await container.infoArchive({ path })
+          result[path] = true
+        } catch {
+          result[path] = false
+        }
+      }
+      return result
+    } finally {
+      await remove()
+    }
+  }
+
+  async run(request: RunRequest): Promise<Running> {
+    let container = new ConfinedContainer(request.image)
+      .withExposedPorts(request.port)
+      .withResourcesQuota({ memory: request.memoryBytes / 1024 ** 3, cpu: request.cpus })
+      .withWaitStrategy(
+        Wait.forHttp(request.healthPath, request.port).forStatusCodeMatching((s) => s >= 200 && s < 300),
+      )
+      .withStartupTimeout(request.healthTimeoutMs)
+    if (request.volume) {
+      container = container.withBindMounts([
+        { source: request.volume.hostDir, target: request.volume.containerPath, mode: 'rw' },
+      ])
+    }
+    let started: StartedTestContainer
+    try {
+      started = await container.start()
+    } catch (error) {
+      const logs = await this.logsOfFailed(request.image)
+      throw new Error(
+        `${(error as Error).message.split('\n')[0]}${logs ? `\ncontainer output:\n${logs}` : ''}`,
+        { cause: error },
+      )
+    }
+    const stop = async () => {
+      await started.stop({ remove: true, removeVolumes: true, timeout: 2_000 }).catch(() => undefined)
+    }
+    this.janitor.add(`container of ${request.image}`, stop)
+    return {
+      baseUrl: `http://127.0.0.1:${started.getMappedPort(request.port)}`,
+      logs: async () => {
+        const stream = await started.logs()
+        return await new Promise<string>((resolve) => {
+          let text = ''
+          stream.on('data', (chunk: Buffer) => {
+            text += chunk.toString()
+          })
+          setTimeout(() => resolve(text), 200)
+        })
+      },
+      stop,
+    }
+  }
+
+  /** The output of the last container of an image that failed to start, then removes it. */
+  private async logsOfFailed(image: string): Promise<string> {
+    const docker = await this.docker()
+    const containers = await docker.listContainers({ all: true, filters: { ancestor: [image] } })
+    let text = ''
+    for (const info of containers) {
+      const c = docker.getContainer(info.Id)
+      const buffer = (await c
+        .logs({ stdout: true, stderr: true, tail: 20 })
+        .catch(() => Buffer.from(''))) as Buffer
+      text += demultiplex(buffer)
+      await c.remove({ force: true }).catch(() => undefined)
+    }
+    return text.trim().split('\n').slice(-20).join('\n')
+  }
+
+  async removeImages(refs: string[]): Promise<void> {
+    const docker = await this.docker()
+    for (const ref of refs) {
+      await docker
+        .getImage(ref)
+        .remove({ force: false, noprune: false })
+        .catch(() => undefined)
+    }
+  }
+}

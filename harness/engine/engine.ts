@@ -1,0 +1,62 @@
+/**
+ * The small interface the planner and the measurer talk to. The testcontainers-backed
+ * implementation is `docker-engine.ts`; tests of the measurer can use a fake.
+ */
+
+export interface BuildRequest {
+  /** Directory holding exactly the build context (the lesson's files). */
+  contextDir: string
+  dockerfile: string
+  tag: string
+  timeoutMs: number
+}
+
+export interface BuildResult {
+  ok: boolean
+  /** The build's output, kept per iteration and shown on failure. */
+  log: string
+  seconds: number
+  /** Images this build created (final and intermediate), to remove afterwards. */
+  created: string[]
+}
+
+export interface ImageFacts {
+  id: string
+  /** Bytes, as `docker images` reports them. */
+  size: number
+  env: Record<string, string>
+  /** Newest first, as `docker history` lists them. */
+  layers: { createdBy: string; size: number }[]
+}
+
+export interface RunRequest {
+  image: string
+  port: number
+  healthPath: string
+  healthTimeoutMs: number
+  memoryBytes: number
+  cpus: number
+  /** The lesson's declared volume: a temp dir mounted at this container path. */
+  volume?: { hostDir: string; containerPath: string }
+}
+
+export interface Running {
+  /** `http://127.0.0.1:<port>`: the published port, loopback only. */
+  baseUrl: string
+  logs(): Promise<string>
+  stop(): Promise<void>
+}
+
+export interface Engine {
+  /** A short description of the engine (where it is, its version), or throws when none answers. */
+  describe(): Promise<string>
+  /** The image's ID when the engine has it, after trying to pull it once. */
+  ensureImage(ref: string): Promise<{ id: string } | { missing: string }>
+  build(request: BuildRequest): Promise<BuildResult>
+  inspect(tag: string): Promise<ImageFacts>
+  /** Whether each path exists in the image's file system (without running it). */
+  pathsExist(image: string, paths: string[]): Promise<Record<string, boolean>>
+  /** Starts the image and waits until `healthPath` answers 2xx; throws with the container's logs when it never does. */
+  run(request: RunRequest): Promise<Running>
+  removeImages(refs: string[]): Promise<void>
+}

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest'
+import { Janitor } from './janitor.js'
+
+describe('Janitor', () => {
+  it('runs every task once, newest first, and reports the ones that failed', async () => {
+    const janitor = new Janitor()
+    const order: string[] = []
+    janitor.add('a', async () => order.push('a'))
+    janitor.add('b', async () => {
+      throw new Error('busy')
+    })
+    janitor.add('c', async () => order.push('c'))
+    expect(await janitor.clean()).toEqual(['b'])
+    expect(order).toEqual(['c', 'a'])
+    expect(await janitor.clean()).toEqual([])
+    expect(order).toEqual(['c', 'a'])
+  })
+
+  it('cleans up before exiting on SIGINT', async () => {
+    const janitor = new Janitor()
+    let cleaned = false
+    janitor.add('temp dir', async () => {
+      cleaned = true
+    })
+    let release = () => {}
+    const code = await new Promise<number>((resolve) => {
+      release = janitor.onSignals(resolve)
+      process.emit('SIGINT', 'SIGINT')
+    })
+    release()
+    expect(code).toBe(130)
+    expect(cleaned).toBe(true)
+  })
+})
