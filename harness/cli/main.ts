@@ -1,13 +1,12 @@
 /** `lessonproof verify [paths…] [--static] [--json FILE]`: the command course authors and CI run. */
 
-import { randomBytes } from 'node:crypto'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { configureTestcontainers } from '../engine/settings.js'
+import { ZodError } from 'zod'
 import { LedgerError, UsageError } from '../errors.js'
 import { DEFAULT_LEDGER, loadLedger } from '../ledger/index.js'
-import { EngineSettings } from '../plan/index.js'
+import { type EngineSession, openEngineSession } from '../measure/session.js'
 import { formatText } from '../report/index.js'
 import { type VerifyOptions, verify } from '../verify/index.js'
 
@@ -22,6 +21,7 @@ options:
   --index-url URL          Python package index mirror for the builds (PIP_INDEX_URL,
                            UV_INDEX_URL in every stage)
   --concurrency N          iterations built at once (default 2)
+  --no-pull                never pull a base image the engine does not have
   --no-cache               measure again even when a lesson and its base images are unchanged
   --json FILE              write the JSON report to FILE
   --ledger FILE            reviewed ledger of claims known to be false
@@ -67,38 +67,27 @@ function number(name: string, value: string | undefined): number | undefined {
   return n
 }
 
-/**
- * Runs `work` with an engine: settings parsed once here, testcontainers told to use loopback
- * and no reaper, and everything the run created removed at the end, on failure or on Ctrl-C.
- */
+/** Runs `work` with an engine session, closed at the end, on failure, or on Ctrl-C. */
 async function withEngine<T>(
   raw: Record<string, unknown>,
   io: Io,
   work: (measure: NonNullable<VerifyOptions['measure']>) => Promise<T>,
 ): Promise<T> {
-  const settings = EngineSettings.parse({ ...raw, runId: randomBytes(4).toString('hex') })
-  configureTestcontainers(process.env)
-  const { DockerEngine, Janitor } = await import('../engine/index.js')
-  const { measureAll } = await import('../measure/index.js')
-  const janitor = new Janitor()
-  const engine = new DockerEngine(janitor)
-  let where: string
+  let session: EngineSession
   try {
-    where = await engine.describe()
+    session = await openEngineSession(raw, (line) => io.err(line))
   } catch (error) {
+    if (error instanceof ZodError)
+      throw new UsageError(error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '))
     throw new UsageError(
       `no Docker engine answers (${(error as Error).message.split('\n')[0]}); start one, or run with --static`,
     )
   }
-  io.err(`lessonproof: building with ${where}`)
-  const release = janitor.onSignals()
+  io.err(`lessonproof: building with ${session.where}`)
   try {
-    return await work((entries) =>
-      measureAll(entries, { engine, janitor, settings, log: (line) => io.err(line) }),
-    )
+    return await work(session.measure)
   } finally {
-    const left = await janitor.clean()
-    release()
+    const left = await session.close()
     if (left.length > 0) io.err(`lessonproof: could not remove ${left.join(', ')}`)
   }
 }
@@ -120,6 +109,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         'index-url': { type: 'string' },
         concurrency: { type: 'string' },
         'no-cache': { type: 'boolean', default: false },
+        'no-pull': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     })
@@ -157,6 +147,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
             imageMap,
             ...(values['index-url'] ? { indexUrl: values['index-url'] } : {}),
             ...(concurrency ? { concurrency } : {}),
+            pull: !values['no-pull'],
             ...(values['no-cache'] ? {} : { cacheDir: resolve(io.cwd, '.lessonproof/cache') }),
           },
           io,

@@ -15,6 +15,28 @@ class ConfinedContainer extends GenericContainer {
   }
 }
 
+/**
+ * Images a classic-builder log says the build made: the " ---> 1a2b3c" closing each step,
+ * except a FROM step's (the base image, never ours to remove) and a step taken from the cache.
+ */
+export function imagesCreated(lines: string[]): string[] {
+  const created: string[] = []
+  let step = ''
+  let usingCache = false
+  for (const line of lines) {
+    const header = /^Step \d+\/\d+ : (\S+)/.exec(line)
+    if (header) {
+      step = (header[1] ?? '').toUpperCase()
+      usingCache = false
+      continue
+    }
+    if (/^ ---> Using cache/.test(line)) usingCache = true
+    const id = /^ ---> ([0-9a-f]{12})$/.exec(line)?.[1]
+    if (id && step !== 'FROM' && !usingCache) created.push(id)
+  }
+  return created
+}
+
 /** Docker's multiplexed log stream: 8-byte frame headers (stream, 0, 0, 0, length) before each chunk. */
 export function demultiplex(buffer: Buffer): string {
   let text = ''
@@ -39,7 +61,18 @@ export function binaryPaths(name: string): string[] {
  * through the same dockerode client, with the classic builder, so the log is plain text.
  */
 export class DockerEngine implements Engine {
+  /** Images the engine had before this run: never removed, whatever a build log says. */
+  private before: Promise<Set<string>> | undefined
+
   constructor(private readonly janitor: Janitor) {}
+
+  private async existing(): Promise<Set<string>> {
+    this.before ??= this.docker().then(async (docker) => {
+      const images = await docker.listImages({ all: true })
+      return new Set(images.map((i) => i.Id.replace(/^sha256:/, '').slice(0, 12)))
+    })
+    return this.before
+  }
 
   private async docker(): Promise<Dockerode> {
     return (await getContainerRuntimeClient()).container.dockerode
@@ -51,7 +84,7 @@ export class DockerEngine implements Engine {
     return `Docker ${runtime.serverVersion} on ${runtime.operatingSystem} (${runtime.remoteSocketPath || runtime.host})`
   }
 
-  async ensureImage(ref: string): Promise<{ id: string } | { missing: string }> {
+  async ensureImage(ref: string, pull: boolean): Promise<{ id: string } | { missing: string }> {
     const docker = await this.docker()
     const inspect = async () => ((await docker.getImage(ref).inspect()) as { Id: string }).Id
     try {
@@ -59,6 +92,7 @@ export class DockerEngine implements Engine {
     } catch {
       // Not local: one pull, which fails fast where no registry is reachable.
     }
+    if (!pull) return { missing: 'not in the engine, and pulling is off' }
     try {
       const stream = await docker.pull(ref)
       await new Promise<void>((resolve, reject) =>
@@ -72,6 +106,7 @@ export class DockerEngine implements Engine {
 
   async build(request: BuildRequest): Promise<BuildResult> {
     const docker = await this.docker()
+    const before = await this.existing()
     const started = Date.now()
     const lines: string[] = []
     const created: string[] = []
@@ -82,7 +117,6 @@ export class DockerEngine implements Engine {
     )
     this.janitor.add(`image ${request.tag}`, () => this.removeImages([request.tag]))
     const done = new Promise<void>((resolve) => {
-      let usingCache = false
       docker.modem.followProgress(
         stream,
         (err: Error | null) => {
@@ -94,15 +128,7 @@ export class DockerEngine implements Engine {
             failure = event.errorDetail?.message ?? event.error
             lines.push(failure)
           }
-          for (const line of (event.stream ?? '').split('\n')) {
-            if (line.trim() === '') continue
-            lines.push(line)
-            // " ---> 1a2b3c" after a step this build ran (not "Using cache"): an image it created.
-            const id = /^ ---> ([0-9a-f]{12})$/.exec(line)?.[1]
-            if (/^ ---> Using cache/.test(line)) usingCache = true
-            else if (id && !usingCache) created.push(id)
-            else if (id) usingCache = false
-          }
+          for (const line of (event.stream ?? '').split('\n')) if (line.trim() !== '') lines.push(line)
         },
       )
     })
@@ -116,6 +142,7 @@ export class DockerEngine implements Engine {
     })
     await Promise.race([done, timeout])
     clearTimeout(timer)
+    created.push(...imagesCreated(lines).filter((id) => !before.has(id)))
     this.janitor.add(`intermediate images of ${request.tag}`, () => this.removeImages([...created].reverse()))
     return {
       ok: failure === undefined,

@@ -50,8 +50,8 @@ export interface Running {
 export interface Engine {
   /** A short description of the engine (where it is, its version), or throws when none answers. */
   describe(): Promise<string>
-  /** The image's ID when the engine has it, after trying to pull it once. */
-  ensureImage(ref: string): Promise<{ id: string } | { missing: string }>
+  /** The image's ID when the engine has it (after trying to pull it once, when `pull`). */
+  ensureImage(ref: string, pull: boolean): Promise<{ id: string } | { missing: string }>
   build(request: BuildRequest): Promise<BuildResult>
   inspect(tag: string): Promise<ImageFacts>
   /** Whether each path exists in the image's file system (without running it). */

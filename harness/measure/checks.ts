@@ -9,17 +9,45 @@ const NAME = 'measured on the built image'
 
 /** `docker history` CREATED BY, as BuildKit and the classic builder both print it, reduced to the instruction. */
 export function normalizeCreatedBy(text: string): string {
-  return text
-    .replace(/^\/bin\/sh -c #\(nop\)\s+/, '')
-    .replace(/^\/bin\/sh -c /, 'RUN ')
-    .replace(/^\|\d+ (\S+=\S+ )+/, '')
-    .replace(/^RUN \/bin\/sh -c /, 'RUN ')
-    .replace(/\s*# buildkit$/, '')
-    .replace(/^COPY (?:dir|file):[0-9a-f]+ in /, 'COPY ')
-    .replace(/^(COPY|ADD) --from=\S+ /, '$1 ')
-    .replace(/\s+/g, ' ')
-    .replace(/["']/g, '')
-    .trim()
+  return (
+    text
+      .replace(/^\/bin\/sh -c #\(nop\)\s+/, '')
+      .replace(/^\/bin\/sh -c /, 'RUN ')
+      .replace(/^\|\d+ (\S+=\S+ )+/, '')
+      .replace(/^RUN \/bin\/sh -c /, 'RUN ')
+      .replace(/\s*# buildkit$/, '')
+      // The classic builder names a copied file by a hash of its tar entry (mtime included): not comparable.
+      .replace(/^(COPY|ADD) (file|dir|multi):[0-9a-f]+/, '$1 $2')
+      .replace(/^(COPY|ADD) --from=\S+ /, '$1 ')
+      .replace(/\s+/g, ' ')
+      .replace(/["']/g, '')
+      .trim()
+  )
+}
+
+/**
+ * Pairs the rows of a `docker history` output with the built image's layers, in order (both
+ * list the newest first): each row takes the next layer whose CREATED BY it starts with, so
+ * repeated or empty CREATED BY texts (an imported base layer) pair up by position.
+ */
+export function alignHistory(
+  history: ClaimOf<'history'>,
+  layers: { createdBy: string; size: number }[],
+): Map<number, { createdBy: string; size: number }> {
+  const paired = new Map<number, { createdBy: string; size: number }>()
+  let next = 0
+  for (const row of history.layers) {
+    const wanted = normalizeCreatedBy(row.createdBy).replace(/(\.\.\.|…)$/, '')
+    for (let i = next; i < layers.length; i++) {
+      const have = normalizeCreatedBy(layers[i]?.createdBy ?? '')
+      if (wanted === '' ? have === '' : have.startsWith(wanted)) {
+        paired.set(row.line, layers[i] as { createdBy: string; size: number })
+        next = i + 1
+        break
+      }
+    }
+  }
+  return paired
 }
 
 function blocked(reason: string): Check[] {
@@ -146,8 +174,11 @@ export class EngineMeasurements implements Measurements {
   private layer(claim: ClaimOf<'layer-size'>, ctx: CheckContext): Check[] {
     const r = this.imageOf(ctx, ctx.iterationOf(claim))
     if (Array.isArray(r)) return r
-    const wanted = normalizeCreatedBy(claim.createdBy).replace(/(\.\.\.|…)$/, '')
-    const layer = r.image?.layers.find((l) => normalizeCreatedBy(l.createdBy).startsWith(wanted))
+    const history = ctx.claims.find(
+      (c): c is ClaimOf<'history'> =>
+        c.kind === 'history' && c.layers.some((l) => l.line === claim.source.line),
+    )
+    const layer = history ? alignHistory(history, r.image?.layers ?? []).get(claim.source.line) : undefined
     if (!layer) {
       return blocked(
         `no layer of the built image matches "${claim.createdBy}" (it may come from a base image this run replaced)`,
@@ -179,6 +210,16 @@ export class EngineMeasurements implements Measurements {
   }
 
   private base(claim: ClaimOf<'base-image-size'>, ctx: CheckContext): Check[] {
+    if (claim.baseImage === 'scratch') {
+      const ok = claim.size.bytes <= claim.size.rounding
+      return [
+        {
+          name: NAME,
+          status: ok ? 'pass' : 'fail',
+          reason: `scratch is Docker's empty image: 0 bytes, not an image to pull`,
+        },
+      ]
+    }
     const found = this.bases.get(claim.baseImage)
     if (!found) return blocked(`no iteration builds from ${claim.baseImage}`)
     if ('missing' in found)

@@ -21,9 +21,10 @@ export async function measureAll(
   const bases = new Map<string, { size: number } | { missing: string }>()
   for (const { claims } of entries) {
     for (const claim of claims) {
-      if (claim.kind !== 'base-image-size' || bases.has(claim.baseImage)) continue
+      if (claim.kind !== 'base-image-size' || bases.has(claim.baseImage) || claim.baseImage === 'scratch')
+        continue
       const ref = deps.settings.imageMap[claim.baseImage] ?? claim.baseImage
-      const found = await deps.engine.ensureImage(ref)
+      const found = await deps.engine.ensureImage(ref, deps.settings.pull)
       bases.set(claim.baseImage, 'id' in found ? { size: (await deps.engine.inspect(ref)).size } : found)
     }
   }

@@ -96,7 +96,7 @@ async function measureIteration(
   const blocked: string[] = []
   const baseIds: string[] = []
   for (const ref of plan.baseImages) {
-    const found = await engine.ensureImage(ref)
+    const found = await engine.ensureImage(ref, settings.pull)
     if ('id' in found) baseIds.push(found.id)
     else
       blocked.push(

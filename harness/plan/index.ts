@@ -25,6 +25,8 @@ export const EngineSettings = z.object({
     .default(512 * 1024 * 1024),
   /** CPU limit of each container. @default 1 */
   cpus: z.number().positive().default(1),
+  /** Try to pull a base image the engine does not have. Off in tests: they talk to no registry. @default true */
+  pull: z.boolean().default(true),
   /** Where measured results are kept between runs; none when unset. */
   cacheDir: z.string().optional(),
   /** Distinguishes this run's image tags from the author's own images. */
