@@ -59,12 +59,18 @@ function headingClaims(x: Extraction, prose: Prose, it: Iteration | undefined): 
   }
 }
 
+/** Cheap tests that say which of the costlier patterns can match at all. */
+const HAS_SIZE = /\d\s?(?:[kKMGT]i?B|bytes)\b/
+const HAS_PERCENT = /%/
+
 function sentenceClaims(x: Extraction, prose: Prose, here: Iteration | undefined): void {
   const text = prose.text
   const target = here && here !== x.baseline ? here : x.final
   const covered = new Set<number>()
+  const sizes = HAS_SIZE.test(text)
+  const percents = HAS_PERCENT.test(text)
 
-  for (const m of text.matchAll(TRANSITION)) {
+  for (const m of sizes ? text.matchAll(TRANSITION) : []) {
     const from = parseSize(m[1] ?? '')
     const to = parseSize(m[3] ?? '')
     if (!from || !to || !x.baseline || !target) continue
@@ -116,7 +122,7 @@ function sentenceClaims(x: Extraction, prose: Prose, here: Iteration | undefined
     }
   }
 
-  const ranges = [...text.matchAll(RANGE)]
+  const ranges = percents ? [...text.matchAll(RANGE)] : []
   const reductionWords = /reduc|smaller|shrink|bloat/i.test(text)
   if (reductionWords && x.baseline) {
     for (const r of ranges) {
@@ -140,7 +146,7 @@ function sentenceClaims(x: Extraction, prose: Prose, here: Iteration | undefined
   const inRange = (i: number) =>
     ranges.some((r) => i >= (r.index ?? 0) && i < (r.index ?? 0) + r[0].length + 2)
 
-  for (const m of text.matchAll(REDUCTION)) {
+  for (const m of percents ? text.matchAll(REDUCTION) : []) {
     const at = m.index ?? 0
     if (inRange(at) || [...covered].some((c) => Math.abs(c - at) < 3) || !x.baseline || !target) continue
     if (/\+/.test(text.slice(at, at + m[0].length))) continue
@@ -157,7 +163,7 @@ function sentenceClaims(x: Extraction, prose: Prose, here: Iteration | undefined
     })
   }
 
-  for (const m of text.matchAll(UNDER)) {
+  for (const m of sizes ? text.matchAll(UNDER) : []) {
     const size = parseSize(m[1] ?? '')
     const at = (m.index ?? 0) + m[0].indexOf(m[1] ?? '')
     if (!size || !x.final || [...covered].some((c) => Math.abs(c - at) < 3)) continue
@@ -171,7 +177,7 @@ function sentenceClaims(x: Extraction, prose: Prose, here: Iteration | undefined
     })
   }
 
-  for (const m of text.matchAll(BASE_IMAGE)) {
+  for (const m of sizes ? text.matchAll(BASE_IMAGE) : []) {
     const size = parseSize(m[2] ?? '')
     const baseImage = (m[1] ?? '').replace(/[.:]$/, '')
     if (!size || (!baseImage.includes(':') && !baseImage.includes('/'))) continue
@@ -191,6 +197,7 @@ function sentenceClaims(x: Extraction, prose: Prose, here: Iteration | undefined
 
 function timingClaims(x: Extraction, prose: Prose, here: Iteration | undefined): void {
   const text = prose.text
+  if (!/faster|\bvs\b/i.test(text)) return
   for (const m of text.matchAll(SPEEDUP)) {
     const before = [...text.slice(0, m.index).matchAll(TOOL)].at(-1)?.[1]?.toLowerCase() ?? 'it'
     const min = Number(m[1])
@@ -242,7 +249,7 @@ function timingClaims(x: Extraction, prose: Prose, here: Iteration | undefined):
 }
 
 function contentsClaims(x: Extraction, prose: Prose, here: Iteration | undefined): void {
-  if (!here) return
+  if (!here || !/\bno\b|\bnot\b/i.test(prose.text)) return
   for (const pattern of [HAS_NO, NOT_INCLUDE]) {
     for (const m of prose.text.matchAll(pattern)) {
       const items = (m[1] ?? '')

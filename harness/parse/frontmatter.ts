@@ -1,3 +1,4 @@
+import jsYaml from 'js-yaml'
 import { LineCounter, parseDocument } from 'yaml'
 import type { z } from 'zod'
 import { LessonError, truncate } from '../errors.js'
@@ -14,6 +15,25 @@ import {
  * `firstLine` is the file line of the YAML's first line (the line after the opening `---`).
  */
 export function parseFrontmatter(file: string, yamlText: string, firstLine: number): Frontmatter {
+  // Fast path: most frontmatter is valid, and js-yaml reads it several times quicker than
+  // `yaml` builds a document with positions, which is kept for reporting an error at its line.
+  // JSON_SCHEMA: plain YAML 1.2 values, as `yaml` reads them (no 1.1 yes/no booleans, no dates).
+  try {
+    const data: unknown = jsYaml.load(yamlText, { schema: jsYaml.JSON_SCHEMA })
+    if (data !== null && typeof data === 'object' && !Array.isArray(data)) {
+      const record = data as Record<string, unknown>
+      const shape = frontmatterShape(record)
+      const schema: z.ZodType = shape === 'published' ? PublishedFrontmatter : RevisionFrontmatter
+      const result = schema.safeParse(record)
+      if (result.success) {
+        return shape === 'published'
+          ? { shape, data: result.data as PublishedFrontmatter }
+          : { shape, data: result.data as RevisionFrontmatter }
+      }
+    }
+  } catch {
+    // Reported below, with the line.
+  }
   const counter = new LineCounter()
   // Not prettyErrors: those add YAML-relative "at line N" to the message; the error carries the file's line.
   const doc = parseDocument(yamlText, { lineCounter: counter, prettyErrors: false, uniqueKeys: true })

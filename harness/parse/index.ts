@@ -13,11 +13,17 @@ import type { Lesson } from '../model/index.js'
 import { parseDocument } from './document.js'
 import { decodeLesson } from './source.js'
 
-/** Reads and parses one document; unreadable files become a LessonError at line 1. */
-export async function loadLesson(path: string): Promise<Lesson> {
+/**
+ * Reads and parses one document; unreadable files become a LessonError at line 1.
+ * `reading` is the file's bytes already being read (a run reads ahead of parsing).
+ */
+export async function loadLesson(
+  path: string,
+  reading: Promise<Uint8Array> = readFile(path),
+): Promise<Lesson> {
   let bytes: Uint8Array
   try {
-    bytes = await readFile(path)
+    bytes = await reading
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code ?? 'error'
     throw new LessonError({ file: path, line: 1, reason: `cannot read the file (${code})`, cause })

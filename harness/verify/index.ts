@@ -1,5 +1,6 @@
 /** Stage 5: documents → claims → verdicts → report, for a set of paths. */
 import { existsSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
 import { relative, resolve, sep } from 'node:path'
 import {
   CheckContext,
@@ -69,61 +70,79 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
   const files = (await collectDocuments(options.paths.map((p) => resolve(cwd, p)))).map((p) =>
     displayPath(p, cwd),
   )
-  const loaded = await Promise.all(
-    files.map(async (path) => {
-      try {
-        return { path, lesson: await loadLesson(resolve(cwd, path)).then((l) => relabel(l, path)) }
-      } catch (error) {
-        if (error instanceof LessonError) return { path, error: relabelError(error, path) }
-        throw error
-      }
-    }),
-  )
-
-  // Documents of one lesson check against each other; a lesson not given is read for context.
-  const families = new Map<string, Family>()
-  for (const item of loaded) {
-    if (!item.lesson) continue
-    const family = families.get(item.lesson.lessonPath) ?? { lesson: undefined, docs: [] }
-    families.set(item.lesson.lessonPath, family)
-    if (item.lesson.role === 'lesson') family.lesson = item.lesson
+  // One lesson's documents at a time: they check against each other, and nothing of a lesson
+  // but its verdicts is kept once it is done (1,000 lessons stay within memory).
+  const groups = new Map<string, string[]>()
+  for (const path of files) {
+    const { lessonPath } = documentRole(path)
+    groups.set(lessonPath, [...(groups.get(lessonPath) ?? []), path])
   }
-  for (const [lessonPath, family] of families) {
-    if (family.lesson || !existsSync(resolve(cwd, lessonPath))) continue
-    try {
-      family.lesson = relabel(await loadLesson(resolve(cwd, lessonPath)), lessonPath)
-    } catch {
-      // Its own verification reports the problem; here it only lends context.
+  // Reading every file ahead keeps the disk busy while lessons are parsed one after another.
+  const reads = new Map(files.map((f) => [f, readAhead(resolve(cwd, f))]))
+  const byPath = new Map<string, VerifiedDocument>()
+  for (const [lessonPath, paths] of groups) {
+    for (const doc of await verifyFamily(lessonPath, paths, cwd, options, reads)) byPath.set(doc.path, doc)
+  }
+  const documents = files.map((f) => byPath.get(f)).filter((d): d is VerifiedDocument => d !== undefined)
+  const staleLedger = reconcile(documents, options.ledger ?? [])
+  return { documents, staleLedger, report: toReport(documents, staleLedger, options) }
+}
+
+/** Starts reading a file; a failure is reported when the file is parsed, not now. */
+function readAhead(path: string): Promise<Uint8Array> {
+  const reading = readFile(path)
+  reading.catch(() => undefined)
+  return reading
+}
+
+async function load(
+  path: string,
+  cwd: string,
+  reading?: Promise<Uint8Array>,
+): Promise<{ path: string; lesson: Lesson } | { path: string; error: LessonError }> {
+  try {
+    return { path, lesson: relabel(await loadLesson(resolve(cwd, path), reading), path) }
+  } catch (error) {
+    if (error instanceof LessonError) return { path, error: relabelError(error, path) }
+    throw error
+  }
+}
+
+/** The documents of one lesson: read, claims extracted, measured (engine mode), checked. */
+async function verifyFamily(
+  lessonPath: string,
+  paths: string[],
+  cwd: string,
+  options: VerifyOptions,
+  reads: Map<string, Promise<Uint8Array>>,
+): Promise<VerifiedDocument[]> {
+  const loaded = await Promise.all(paths.map((path) => load(path, cwd, reads.get(path))))
+  const family: Family = { lesson: undefined, docs: [] }
+  for (const item of loaded) {
+    if ('lesson' in item) {
+      family.docs.push({ doc: item.lesson, claims: [] })
+      if (item.lesson.role === 'lesson') family.lesson = item.lesson
     }
   }
-  for (const item of loaded) {
-    if (!item.lesson) continue
-    const family = families.get(item.lesson.lessonPath)
-    family?.docs.push({ doc: item.lesson, claims: [] })
+  // A lesson not given is read for context only (a changed summary card checks against it).
+  if (!family.lesson && family.docs.length > 0 && existsSync(resolve(cwd, lessonPath))) {
+    const context = await load(lessonPath, cwd)
+    if ('lesson' in context) {
+      family.lesson = context.lesson
+      family.docs.push({ doc: context.lesson, claims: [] })
+    }
   }
-  for (const family of families.values()) {
-    const lesson = family.lesson
-    if (lesson && !family.docs.some((d) => d.doc === lesson)) family.docs.push({ doc: lesson, claims: [] })
-    for (const entry of family.docs) entry.claims = extractClaims(entry.doc, lesson)
-  }
-
+  for (const entry of family.docs) entry.claims = extractClaims(entry.doc, family.lesson)
   const measurements = options.measure
-    ? await options.measure([...families.values()].flatMap((f) => f.docs))
+    ? await options.measure(family.docs)
     : (options.measurements ?? staticMeasurements)
-  const documents: VerifiedDocument[] = loaded.map((item) => {
-    if (item.error)
+  const tolerances = tolerancesFor(family.lesson, options.tolerances)
+  return loaded.map((item): VerifiedDocument => {
+    if ('error' in item)
       return { path: item.path, role: documentRole(item.path).role, error: item.error, claims: [] }
     const doc = item.lesson
-    const family = families.get(doc.lessonPath) as Family
-    const entry = family.docs.find((d) => d.doc === doc)
-    const claims = entry?.claims ?? []
-    const ctx = new CheckContext(
-      doc,
-      claims,
-      family,
-      tolerancesFor(family.lesson, options.tolerances),
-      measurements,
-    )
+    const claims = family.docs.find((d) => d.doc === doc)?.claims ?? []
+    const ctx = new CheckContext(doc, claims, family, tolerances, measurements)
     const seen = new Map<string, number>()
     return {
       path: doc.path,
@@ -136,9 +155,6 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
       }),
     }
   })
-
-  const staleLedger = reconcile(documents, options.ledger ?? [])
-  return { documents, staleLedger, report: toReport(documents, staleLedger, options) }
 }
 
 function relabel(lesson: Lesson, path: string): Lesson {
