@@ -203,7 +203,7 @@ export function historyChecks(claim: ClaimOf<'history'>, ctx: CheckContext): Che
       : {
           name,
           status: 'fail',
-          reason: `${sum}, but line ${stated.line} says the image is ${image.text} (${fmtPct(diff)} apart, beyond ±${ctx.tolerances.sizePct}%)${claim.truncated ? '' : '; the output shows no base layers and no `...`'}`,
+          reason: `${sum}, but line ${stated.line} says the image is ${image.text} (${fmtPct(diff)} apart, beyond ±${ctx.tolerances.sizePct}%)${claim.truncated || own.length < claim.layers.length ? '' : '; the output shows no base layers and no `...`'}`,
           expected: image.text,
           measured: dockerSize(total),
         },

@@ -15,6 +15,14 @@ class ConfinedContainer extends GenericContainer {
   }
 }
 
+const ESC = String.fromCharCode(27)
+const COLOUR = new RegExp(`${ESC}\\[[0-9;]*m`, 'g')
+
+/** Drops terminal colour codes (the builder wraps a step's stderr in them). */
+export function stripColour(text: string): string {
+  return text.replace(COLOUR, '')
+}
+
 /**
  * Images a classic-builder log says the build made: the " ---> 1a2b3c" closing each step,
  * except a FROM step's (the base image, never ours to remove) and a step taken from the cache.
@@ -128,7 +136,10 @@ export class DockerEngine implements Engine {
             failure = event.errorDetail?.message ?? event.error
             lines.push(failure)
           }
-          for (const line of (event.stream ?? '').split('\n')) if (line.trim() !== '') lines.push(line)
+          // Colour codes the builder puts around a step's stderr are noise in a report.
+          for (const line of stripColour(event.stream ?? '').split('\n')) {
+            if (line.trim() !== '') lines.push(line)
+          }
         },
       )
     })
@@ -144,12 +155,14 @@ export class DockerEngine implements Engine {
     clearTimeout(timer)
     created.push(...imagesCreated(lines).filter((id) => !before.has(id)))
     this.janitor.add(`intermediate images of ${request.tag}`, () => this.removeImages([...created].reverse()))
-    return {
+    const result: BuildResult = {
       ok: failure === undefined,
       log: lines.join('\n'),
       seconds: (Date.now() - started) / 1000,
       created,
     }
+    if (failure !== undefined) result.error = failure
+    return result
   }
 
   async inspect(tag: string): Promise<ImageFacts> {

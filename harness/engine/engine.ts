@@ -13,6 +13,8 @@ export interface BuildRequest {
 
 export interface BuildResult {
   ok: boolean
+  /** Why it failed, as the engine says it. */
+  error?: string
   /** The build's output, kept per iteration and shown on failure. */
   log: string
   seconds: number

@@ -8,6 +8,9 @@ import type { Claim, ClaimOf, Iteration, Lesson } from '../model/index.js'
 import { type BuildPlan, contextHash, type EngineSettings, planIteration } from '../plan/index.js'
 import { type EndpointResult, exercise } from './endpoints.js'
 
+/** Bumped whenever what a cached result holds, or how it is measured, changes. */
+const CACHE_FORMAT = 'lessonproof-results-2'
+
 /** Everything measured of one iteration, or why it could not be. */
 export interface IterationResult {
   tag: string
@@ -109,12 +112,13 @@ async function measureIteration(
 
   const paths = pathsFor(claims, it)
   const key = createHash('sha256')
+    .update(`${CACHE_FORMAT}\0`)
     .update(`${contextHash(plan, baseIds)}\0${paths.join('\0')}\0${healthTimeoutMs}`)
     .digest('hex')
   const cached = await readCache(settings, key)
   if (cached) {
     deps.log(`${doc.path}: ${it.tag} unchanged since an earlier run, reusing its measurements`)
-    return { ...cached, cached: true }
+    return { ...cached, tag: it.tag, cached: true }
   }
 
   const result = await buildAndRun(doc, it, plan, claims, paths, deps, healthTimeoutMs)
@@ -154,10 +158,13 @@ async function buildAndRun(
     notes: plan.notes,
   }
   if (!build.ok) {
+    // The engine's one-line error and apt's "E:" lines first, then the end of the log.
+    const errors = build.log.split('\n').filter((l) => /^(E|ERROR|error):/.test(l.trim()))
+    const why = [build.error, ...errors].filter(Boolean).join('; ')
     return {
       ...result,
       status: 'build-failed',
-      reason: `${it.dockerfile} did not build:\n${tail(build.log)}`,
+      reason: `${it.dockerfile} did not build: ${why}\nlast lines of the build log:\n${tail(build.log)}`,
     }
   }
   result.image = await engine.inspect(plan.buildTag)
