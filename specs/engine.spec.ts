@@ -6,6 +6,7 @@
  * LESSONPROOF_REQUIRE_ENGINE=1 (set by .ci/run), which turns a missing engine into a failure.
  * LESSONPROOF_UPDATE_EXPECTED=1 rewrites expected.json from this run, for review.
  */
+import { spawn } from 'node:child_process'
 import { appendFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -73,6 +74,45 @@ if (!session) {
     expect(images).toEqual([])
     expect(containers).toEqual([])
   })
+
+  it('Ctrl-C during a build aborts it and removes what the run had created', async () => {
+    const started = Math.floor(Date.now() / 1000)
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'specs/support/cli.ts',
+        'verify',
+        join(FIXTURES, 'scratch-service', 'lesson.md'),
+        '--no-pull',
+        '--no-cache',
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    )
+    const exited = new Promise<number | string | null>((resolve) =>
+      child.on('exit', (code, signal) => resolve(code ?? signal)),
+    )
+    let stderr = ''
+    await new Promise<void>((resolve) => {
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString()
+        if (/: building /.test(stderr)) resolve()
+      })
+      void exited.then(() => resolve())
+    })
+    // Let the build get into its first steps, so there is something to remove.
+    await new Promise((resolve) => setTimeout(resolve, 4_000))
+    child.kill('SIGINT')
+    expect(await exited, stderr).toBe(130)
+    expect(stderr).toContain('removing what this run created')
+    const { getContainerRuntimeClient } = await import('testcontainers')
+    const docker = (await getContainerRuntimeClient()).container.dockerode
+    const images = (await docker.listImages({ all: true })).filter((i) => i.Created >= started)
+    const containers = (await docker.listContainers({ all: true })).filter((c) => c.Created >= started)
+    expect(images.map((i) => i.RepoTags ?? i.Id)).toEqual([])
+    expect(containers.map((c) => c.Image)).toEqual([])
+  }, 180_000)
 
   for (const scenario of scenarios) {
     const path = join(FIXTURES, scenario, 'lesson.md')

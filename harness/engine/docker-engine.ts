@@ -72,7 +72,14 @@ export class DockerEngine implements Engine {
   /** Images the engine had before this run: never removed, whatever a build log says. */
   private before: Promise<Set<string>> | undefined
 
-  constructor(private readonly janitor: Janitor) {}
+  /** Image IDs of builds this run aborted or finished, and when its first build began. */
+  private readonly chain = new Set<string>()
+  private firstBuild: number | undefined
+
+  constructor(private readonly janitor: Janitor) {
+    // Registered first, so it runs last: after every build was aborted or finished.
+    janitor.add('images committed by aborted builds', () => this.sweep())
+  }
 
   private async existing(): Promise<Set<string>> {
     this.before ??= this.docker().then(async (docker) => {
@@ -113,9 +120,11 @@ export class DockerEngine implements Engine {
   }
 
   async build(request: BuildRequest): Promise<BuildResult> {
+    if (this.janitor.closing) throw new Error('interrupted: not starting another build')
     const docker = await this.docker()
     const before = await this.existing()
     const started = Date.now()
+    this.firstBuild ??= Math.floor(started / 1000)
     const lines: string[] = []
     const created: string[] = []
     let failure: string | undefined
@@ -123,7 +132,18 @@ export class DockerEngine implements Engine {
       { context: request.contextDir, src: ['.'] },
       { t: request.tag, dockerfile: request.dockerfile, rm: true, forcerm: true },
     )
-    this.janitor.add(`image ${request.tag}`, () => this.removeImages([request.tag]))
+    // Registered before the build runs: interrupted midway, the build is aborted and the
+    // images of the steps it finished (read from its log so far) are removed too.
+    this.janitor.add(`build of ${request.tag}`, async () => {
+      ;(stream as unknown as { destroy?: () => void }).destroy?.()
+      await this.abortBuild(lines)
+      await this.removeImages([
+        request.tag,
+        ...imagesCreated(lines)
+          .filter((id) => !before.has(id))
+          .reverse(),
+      ])
+    })
     const done = new Promise<void>((resolve) => {
       docker.modem.followProgress(
         stream,
@@ -154,7 +174,6 @@ export class DockerEngine implements Engine {
     await Promise.race([done, timeout])
     clearTimeout(timer)
     created.push(...imagesCreated(lines).filter((id) => !before.has(id)))
-    this.janitor.add(`intermediate images of ${request.tag}`, () => this.removeImages([...created].reverse()))
     const result: BuildResult = {
       ok: failure === undefined,
       log: lines.join('\n'),
@@ -163,6 +182,59 @@ export class DockerEngine implements Engine {
     }
     if (failure !== undefined) result.error = failure
     return result
+  }
+
+  /**
+   * The classic builder goes on with a step after its client has gone: remove the step's
+   * container (the step then fails), and remember the build's images, whose untagged
+   * children the sweep removes.
+   */
+  private async abortBuild(lines: string[]): Promise<void> {
+    const docker = await this.docker()
+    for (const line of lines) {
+      const running = /^ ---> Running in ([0-9a-f]{12})/.exec(line)?.[1]
+      if (running)
+        await docker
+          .getContainer(running)
+          .remove({ force: true })
+          .catch(() => undefined)
+      const id = /^ ---> ([0-9a-f]{12})$/.exec(line)?.[1]
+      if (id) this.chain.add(id)
+    }
+  }
+
+  /**
+   * Removes untagged images committed since the first build on top of a build's images (a step
+   * the daemon finished after the build was aborted), waiting up to 30 s for such steps to end.
+   */
+  private async sweep(): Promise<void> {
+    if (this.firstBuild === undefined) return
+    const since = this.firstBuild
+    const docker = await this.docker()
+    const before = await this.existing()
+    const short = (id: string) => id.replace(/^sha256:/, '').slice(0, 12)
+    let quiet = 0
+    for (let round = 0; round < 120 && quiet < 3; round++) {
+      const orphans = (await docker.listImages({ all: true })).filter(
+        (i) =>
+          (i.RepoTags ?? []).every((t) => t === '<none>:<none>') &&
+          i.Created >= since &&
+          this.chain.has(short(i.ParentId)) &&
+          !before.has(short(i.Id)),
+      )
+      for (const image of orphans) {
+        this.chain.add(short(image.Id))
+        await docker
+          .getImage(image.Id)
+          .remove({ force: true })
+          .catch(() => undefined)
+      }
+      const busy = (await docker.listContainers({ all: true })).some(
+        (c) => c.Created >= since && this.chain.has(short(c.ImageID)),
+      )
+      quiet = orphans.length === 0 && !busy ? quiet + 1 : 0
+      if (quiet < 3) await new Promise((resolve) => setTimeout(resolve, 250))
+    }
   }
 
   async inspect(tag: string): Promise<ImageFacts> {
@@ -210,6 +282,7 @@ export class DockerEngine implements Engine {
   }
 
   async run(request: RunRequest): Promise<Running> {
+    if (this.janitor.closing) throw new Error('interrupted: not starting another container')
     let container = new ConfinedContainer(request.image)
       .withExposedPorts(request.port)
       .withResourcesQuota({ memory: request.memoryBytes / 1024 ** 3, cpu: request.cpus })

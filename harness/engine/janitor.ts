@@ -7,6 +7,11 @@ export class Janitor {
   private readonly tasks: { what: string; run: () => Promise<unknown> }[] = []
   private cleaning: Promise<string[]> | undefined
 
+  /** Set once cleaning has begun: nothing new should be started after it. */
+  get closing(): boolean {
+    return this.cleaning !== undefined
+  }
+
   add(what: string, run: () => Promise<unknown>): void {
     this.tasks.push({ what, run })
   }
