@@ -54,7 +54,7 @@ async function contexts(root: string): Promise<Job[]> {
 function script(jobs: Job[]): string {
   const steps = jobs.map(
     (job, i) => `
-docker build -q -t lessonproof-bench-sh-${i} -f ${job.dockerfile} ${job.context} >/dev/null
+docker build -q -t lessonproof-bench-sh-${i} -f ${job.context}/${job.dockerfile} ${job.context} >/dev/null
 docker image inspect -f '{{.Size}} {{.Config.Env}}' lessonproof-bench-sh-${i} >/dev/null
 docker history lessonproof-bench-sh-${i} >/dev/null
 cid=$(docker run -d -p 127.0.0.1::${job.port} lessonproof-bench-sh-${i})
@@ -82,7 +82,15 @@ async function main(): Promise<void> {
     for (const [i, job] of jobs.entries()) {
       await execa(
         DOCKER,
-        ['build', '-q', '-t', `lessonproof-bench-warm-${i}`, '-f', job.dockerfile, job.context],
+        [
+          'build',
+          '-q',
+          '-t',
+          `lessonproof-bench-warm-${i}`,
+          '-f',
+          join(job.context, job.dockerfile),
+          job.context,
+        ],
         { env },
       )
       warm.push(`lessonproof-bench-warm-${i}`)

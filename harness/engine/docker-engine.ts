@@ -75,6 +75,8 @@ export class DockerEngine implements Engine {
   /** Image IDs of builds this run aborted or finished, and when its first build began. */
   private readonly chain = new Set<string>()
   private firstBuild: number | undefined
+  /** A build was still running when the run was cleaned up (interrupted or timed out). */
+  private aborted = false
 
   constructor(private readonly janitor: Janitor) {
     // Registered first, so it runs last: after every build was aborted or finished.
@@ -125,6 +127,7 @@ export class DockerEngine implements Engine {
     const before = await this.existing()
     const started = Date.now()
     this.firstBuild ??= Math.floor(started / 1000)
+    let finished = false
     const lines: string[] = []
     const created: string[] = []
     let failure: string | undefined
@@ -136,7 +139,7 @@ export class DockerEngine implements Engine {
     // images of the steps it finished (read from its log so far) are removed too.
     this.janitor.add(`build of ${request.tag}`, async () => {
       ;(stream as unknown as { destroy?: () => void }).destroy?.()
-      await this.abortBuild(lines)
+      await this.abortBuild(lines, finished)
       await this.removeImages([
         request.tag,
         ...imagesCreated(lines)
@@ -173,6 +176,7 @@ export class DockerEngine implements Engine {
     })
     await Promise.race([done, timeout])
     clearTimeout(timer)
+    finished = failure === undefined || !failure.startsWith('build did not finish')
     created.push(...imagesCreated(lines).filter((id) => !before.has(id)))
     const result: BuildResult = {
       ok: failure === undefined,
@@ -189,7 +193,8 @@ export class DockerEngine implements Engine {
    * container (the step then fails), and remember the build's images, whose untagged
    * children the sweep removes.
    */
-  private async abortBuild(lines: string[]): Promise<void> {
+  private async abortBuild(lines: string[], finished: boolean): Promise<void> {
+    if (!finished) this.aborted = true
     const docker = await this.docker()
     for (const line of lines) {
       const running = /^ ---> Running in ([0-9a-f]{12})/.exec(line)?.[1]
@@ -208,7 +213,7 @@ export class DockerEngine implements Engine {
    * the daemon finished after the build was aborted), waiting up to 30 s for such steps to end.
    */
   private async sweep(): Promise<void> {
-    if (this.firstBuild === undefined) return
+    if (this.firstBuild === undefined || !this.aborted) return
     const since = this.firstBuild
     const docker = await this.docker()
     const before = await this.existing()
@@ -240,8 +245,10 @@ export class DockerEngine implements Engine {
   async inspect(tag: string): Promise<ImageFacts> {
     const docker = await this.docker()
     const image = docker.getImage(tag)
-    const info = (await image.inspect()) as { Id: string; Size: number; Config?: { Env?: string[] } }
-    const history = (await image.history()) as { CreatedBy: string; Size: number }[]
+    const [info, history] = (await Promise.all([image.inspect(), image.history()])) as [
+      { Id: string; Size: number; Config?: { Env?: string[] } },
+      { CreatedBy: string; Size: number }[],
+    ]
     const env: Record<string, string> = {}
     for (const pair of info.Config?.Env ?? []) {
       const at = pair.indexOf('=')
@@ -266,16 +273,15 @@ export class DockerEngine implements Engine {
     const remove = () => container.remove({ force: true }).catch(() => undefined)
     this.janitor.add(`container ${container.id.slice(0, 12)}`, remove)
     try {
-      const result: Record<string, boolean> = {}
-      for (const path of paths) {
-        try {
-          await container.infoArchive({ path })
-          result[path] = true
-        } catch {
-          result[path] = false
-        }
-      }
-      return result
+      const found = await Promise.all(
+        paths.map((path) =>
+          container.infoArchive({ path }).then(
+            () => true,
+            () => false,
+          ),
+        ),
+      )
+      return Object.fromEntries(paths.map((path, i) => [path, found[i] ?? false]))
     } finally {
       await remove()
     }
@@ -305,8 +311,10 @@ export class DockerEngine implements Engine {
         { cause: error },
       )
     }
+    // Killed at once: the app has nothing to flush, and a server running as PID 1 without a
+    // SIGTERM handler would make a graceful stop wait out its whole timeout.
     const stop = async () => {
-      await started.stop({ remove: true, removeVolumes: true, timeout: 2_000 }).catch(() => undefined)
+      await started.stop({ remove: true, removeVolumes: true, timeout: 0 }).catch(() => undefined)
     }
     this.janitor.add(`container of ${request.image}`, stop)
     return {

@@ -167,8 +167,13 @@ async function buildAndRun(
       reason: `${it.dockerfile} did not build: ${why}\nlast lines of the build log:\n${tail(build.log)}`,
     }
   }
-  result.image = await engine.inspect(plan.buildTag)
-  if (paths.length > 0) result.paths = await engine.pathsExist(plan.buildTag, paths)
+  // Inspecting the image and looking inside it go on together.
+  const [image, found] = await Promise.all([
+    engine.inspect(plan.buildTag),
+    paths.length > 0 ? engine.pathsExist(plan.buildTag, paths) : undefined,
+  ])
+  result.image = image
+  if (found) result.paths = found
 
   const volumeDir = plan.volume ? await mkdtemp(join(tmpdir(), 'lessonproof-volume-')) : undefined
   if (volumeDir) janitor.add(`temp dir ${volumeDir}`, () => rm(volumeDir, { recursive: true, force: true }))
