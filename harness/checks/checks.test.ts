@@ -2,47 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { extractClaims } from '../claims/index.js'
 import type { Claim, ClaimKind, Verdict } from '../model/index.js'
 import { parseDocument } from '../parse/index.js'
+import { file, lesson, NAIVE, output, SLIM, shell } from '../testing.js'
 import { CheckContext, checkClaim, DEFAULT_TOLERANCES, type Family, staticMeasurements } from './index.js'
-
-const F = '```'
-
-const FRONTMATTER = [
-  '---',
-  'title: "Slimming an image"',
-  'chapter: 1',
-  'lesson: 1',
-  'duration_minutes: 10',
-  'learning_objectives:',
-  '  - objective: "Compare two base images"',
-  '    bloom_level: "Analyze"',
-  '---',
-  '',
-  '# Slimming an image',
-  '',
-].join('\n')
-
-/** A lesson made of Markdown sections, after a valid frontmatter. */
-const lesson = (...sections: string[]) => FRONTMATTER + sections.join('\n')
-
-/** A labelled code block: "Create `name`:" then the block. */
-const file = (name: string, lang: string, ...lines: string[]) =>
-  `Create \`${name}\`:\n\n${F}${lang}\n${lines.join('\n')}\n${F}\n`
-
-const shell = (...lines: string[]) => `${F}bash\n${lines.join('\n')}\n${F}\n`
-
-const output = (...lines: string[]) => `Output:\n\n${F}\n${lines.join('\n')}\n${F}\n`
-
-const NAIVE = [
-  '## Naive\n',
-  file('Dockerfile.naive', 'dockerfile', 'FROM python:3.12', 'RUN pip install fastapi'),
-  shell('docker build -t app:naive -f Dockerfile.naive .'),
-].join('\n')
-
-const SLIM = [
-  '## Slim\n',
-  file('Dockerfile.slim', 'dockerfile', 'FROM python:3.12-slim', 'RUN pip install --no-cache-dir fastapi'),
-  shell('docker build -t app:slim -f Dockerfile.slim .'),
-].join('\n')
 
 const table = (...rows: string[]) =>
   ['## Results\n', '| Version | Size | Reduction |', '|---|---|---|', ...rows, ''].join('\n')

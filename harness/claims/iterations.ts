@@ -1,3 +1,4 @@
+import { memoize } from '../memo.js'
 import type { Iteration } from '../model/index.js'
 
 /** Lower-case letters and digits only, without a trailing "image": "Multi-stage" → "multistage". */
@@ -37,17 +38,14 @@ export function matchIteration(label: string, iterations: Iteration[]): Iteratio
  * What makes two documents' iterations "the same": the Dockerfile's version token
  * (`Dockerfile.v3-alpine` and `Dockerfile.v3-alpine-uv` are both "v3"), else the name.
  */
-const keys = new Map<string, string>()
-
 export function versionKey(it: Pick<Iteration, 'dockerfile' | 'name'>): string {
-  const cacheKey = `${it.dockerfile}\0${it.name}`
-  const known = keys.get(cacheKey)
-  if (known !== undefined) return known
-  const key = versionKeyOf(it)
-  if (keys.size > 10_000) keys.clear()
-  keys.set(cacheKey, key)
-  return key
+  return keyOf(`${it.dockerfile}\0${it.name}`)
 }
+
+const keyOf = memoize((joined: string) => {
+  const [dockerfile = '', name = ''] = joined.split('\0')
+  return versionKeyOf({ dockerfile, name })
+})
 
 function versionKeyOf(it: Pick<Iteration, 'dockerfile' | 'name'>): string {
   const token = /Dockerfile\.(v\d+|[a-z]+)/i.exec(it.dockerfile)?.[1]

@@ -1,5 +1,7 @@
 /** Dockerfiles as lessonproof reads them: stages and instructions, from dockerfile-ast. */
+
 import { type Copy, DockerfileParser, type Env, type From, type Instruction } from 'dockerfile-ast'
+import { memoize } from '../memo.js'
 
 export interface Step {
   keyword: string
@@ -52,18 +54,8 @@ const KEYWORDS = new Set([
 ])
 const JSON_FORM = new Set(['CMD', 'ENTRYPOINT', 'SHELL', 'VOLUME', 'HEALTHCHECK'])
 
-/** Checks ask for the same few Dockerfiles again and again: parse each text once. */
-const parsed = new Map<string, DockerfileModel>()
-
 /** Parses a Dockerfile and lists what would stop a build: unknown instructions, no FROM first, bad JSON. */
-export function parseDockerfile(content: string): DockerfileModel {
-  const known = parsed.get(content)
-  if (known) return known
-  const model = parseUncached(content)
-  if (parsed.size > 1000) parsed.clear()
-  parsed.set(content, model)
-  return model
-}
+export const parseDockerfile: (content: string) => DockerfileModel = memoize(parseUncached, 1000)
 
 function parseUncached(content: string): DockerfileModel {
   const doc = DockerfileParser.parse(content)

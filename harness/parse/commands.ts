@@ -1,4 +1,5 @@
 import { parse as shellParse } from 'shell-quote'
+import { memoize } from '../memo.js'
 import type { Command } from '../model/index.js'
 import type { RawBlock } from './markdown.js'
 
@@ -34,18 +35,8 @@ export function splitCommands(block: RawBlock): Command[] {
   return commands
 }
 
-const split = new Map<string, string[][]>()
-
 /** argv lists of a command line, split at shell operators; `$(…)` and `$VAR` kept literally. */
-export function segments(text: string): string[][] {
-  // Claims read the same command lines several times over: split each text once.
-  const known = split.get(text)
-  if (known) return known
-  const result = splitUncached(text)
-  if (split.size > 10_000) split.clear()
-  split.set(text, result)
-  return result
-}
+export const segments: (text: string) => string[][] = memoize(splitUncached)
 
 function splitUncached(text: string): string[][] {
   const substitutions: string[] = []
