@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { binaryPaths, demultiplex, imagesCreated } from './docker-engine.js'
+import { binaryPaths, demultiplex, imagesCreated, logLines } from './docker-engine.js'
 
 describe('imagesCreated', () => {
   it('lists the images the build made, never the base image nor cached steps', () => {
@@ -39,5 +39,14 @@ describe('binaryPaths', () => {
   it('looks a tool up in every PATH directory', () => {
     expect(binaryPaths('uv')).toContain('/usr/local/bin/uv')
     expect(binaryPaths('uv')).toContain('/usr/bin/uv')
+  })
+})
+
+describe('logLines', () => {
+  it('drops colour codes and empty lines', () => {
+    expect(logLines('Get:1 x\n\u001b[91mE: Unable to locate package nope\n\u001b[0m\n')).toEqual([
+      'Get:1 x',
+      'E: Unable to locate package nope',
+    ])
   })
 })

@@ -24,6 +24,16 @@ export function stripColour(text: string): string {
 }
 
 /**
+ * The build's output as lines: colour codes (the builder wraps a step's stderr in them, and a
+ * code may be split across two events) dropped from the whole text, empty lines left out.
+ */
+export function logLines(raw: string): string[] {
+  return stripColour(raw)
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+}
+
+/**
  * Images a classic-builder log says the build made: the " ---> 1a2b3c" closing each step,
  * except a FROM step's (the base image, never ours to remove) and a step taken from the cache.
  */
@@ -129,6 +139,7 @@ export class DockerEngine implements Engine {
     this.firstBuild ??= Math.floor(started / 1000)
     let finished = false
     const lines: string[] = []
+    let pending = ''
     const created: string[] = []
     let failure: string | undefined
     const stream = await docker.buildImage(
@@ -157,12 +168,12 @@ export class DockerEngine implements Engine {
         (event: { stream?: string; error?: string; errorDetail?: { message?: string } }) => {
           if (event.error) {
             failure = event.errorDetail?.message ?? event.error
-            lines.push(failure)
+            pending += `\n${failure}\n`
           }
-          // Colour codes the builder puts around a step's stderr are noise in a report.
-          for (const line of stripColour(event.stream ?? '').split('\n')) {
-            if (line.trim() !== '') lines.push(line)
-          }
+          // Whole lines only: a colour code can be split across two events.
+          const parts = `${pending}${event.stream ?? ''}`.split('\n')
+          pending = parts.pop() ?? ''
+          lines.push(...logLines(parts.join('\n')))
         },
       )
     })
@@ -177,6 +188,7 @@ export class DockerEngine implements Engine {
     await Promise.race([done, timeout])
     clearTimeout(timer)
     finished = failure === undefined || !failure.startsWith('build did not finish')
+    lines.push(...logLines(pending))
     created.push(...imagesCreated(lines).filter((id) => !before.has(id)))
     const result: BuildResult = {
       ok: failure === undefined,
