@@ -8,6 +8,8 @@
  */
 import { spawn } from 'node:child_process'
 import { appendFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { readdir } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { type EngineSession, openEngineSession } from '../harness/measure/session.js'
@@ -50,6 +52,8 @@ if (!session) {
   }
 } else {
   const open = session
+  const runStarted = Math.floor(Date.now() / 1000)
+  const tempBefore = new Set((await readdir(tmpdir())).filter((d) => d.startsWith('lessonproof-')))
   let result: VerifyResult
   let left: string[]
   try {
@@ -66,13 +70,13 @@ if (!session) {
     expect(left).toEqual([])
     const { getContainerRuntimeClient } = await import('testcontainers')
     const docker = (await getContainerRuntimeClient()).container.dockerode
-    const prefix = `lessonproof-${open.settings.runId}-`
-    const images = (await docker.listImages())
-      .flatMap((i) => i.RepoTags ?? [])
-      .filter((t) => t.startsWith(prefix))
-    const containers = (await docker.listContainers({ all: true })).filter((c) => c.Image.startsWith(prefix))
-    expect(images).toEqual([])
-    expect(containers).toEqual([])
+    // Tagged or not (intermediate layers), nothing made since the run began is left.
+    const images = (await docker.listImages({ all: true })).filter((i) => i.Created >= runStarted)
+    const containers = (await docker.listContainers({ all: true })).filter((c) => c.Created >= runStarted)
+    expect(images.map((i) => i.RepoTags ?? i.Id)).toEqual([])
+    expect(containers.map((c) => c.Image)).toEqual([])
+    const temp = (await readdir(tmpdir())).filter((d) => /^lessonproof-(context|volume)-/.test(d))
+    expect(temp.filter((d) => !tempBefore.has(d))).toEqual([])
   })
 
   it('Ctrl-C during a build aborts it and removes what the run had created', async () => {
