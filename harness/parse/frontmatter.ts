@@ -21,15 +21,8 @@ export function parseFrontmatter(file: string, yamlText: string, firstLine: numb
   try {
     const data: unknown = jsYaml.load(yamlText, { schema: jsYaml.JSON_SCHEMA })
     if (data !== null && typeof data === 'object' && !Array.isArray(data)) {
-      const record = data as Record<string, unknown>
-      const shape = frontmatterShape(record)
-      const schema: z.ZodType = shape === 'published' ? PublishedFrontmatter : RevisionFrontmatter
-      const result = schema.safeParse(record)
-      if (result.success) {
-        return shape === 'published'
-          ? { shape, data: result.data as PublishedFrontmatter }
-          : { shape, data: result.data as RevisionFrontmatter }
-      }
+      const checked = validate(data as Record<string, unknown>)
+      if (checked.frontmatter) return checked.frontmatter
     }
   } catch {
     // Reported below, with the line.
@@ -59,12 +52,9 @@ export function parseFrontmatter(file: string, yamlText: string, firstLine: numb
       received: truncate(JSON.stringify(data) ?? String(data)),
     })
   }
-  const record = data as Record<string, unknown>
-  const shape = frontmatterShape(record)
-  const schema: z.ZodType = shape === 'published' ? PublishedFrontmatter : RevisionFrontmatter
-  const result = schema.safeParse(record)
-  if (!result.success) {
-    const issue = result.error.issues[0]
+  const { frontmatter, shape, error } = validate(data as Record<string, unknown>)
+  if (!frontmatter) {
+    const issue = error?.issues[0]
     const path = (issue?.path ?? []) as (string | number)[]
     const { node, found } = nearestNode(doc, path)
     const range = (node as { range?: [number, number, number] } | undefined)?.range
@@ -76,12 +66,29 @@ export function parseFrontmatter(file: string, yamlText: string, firstLine: numb
       reason: `frontmatter '${key}' ${describeIssue(issue)}`,
       expected: `${key}: ${issue?.message ?? 'a valid value'} (${shape} shape)\n${FRONTMATTER_EXPECTED}`,
       received: found ? truncate(JSON.stringify(value) ?? 'nothing') : 'the key is missing',
-      cause: result.error,
+      cause: error,
     })
   }
-  return shape === 'published'
-    ? { shape, data: result.data as PublishedFrontmatter }
-    : { shape, data: result.data as RevisionFrontmatter }
+  return frontmatter
+}
+
+/** Checks frontmatter data against the shape it looks like. */
+function validate(record: Record<string, unknown>): {
+  shape: Frontmatter['shape']
+  frontmatter?: Frontmatter
+  error?: z.ZodError
+} {
+  const shape = frontmatterShape(record)
+  const schema: z.ZodType = shape === 'published' ? PublishedFrontmatter : RevisionFrontmatter
+  const result = schema.safeParse(record)
+  if (!result.success) return { shape, error: result.error }
+  return {
+    shape,
+    frontmatter:
+      shape === 'published'
+        ? { shape, data: result.data as PublishedFrontmatter }
+        : { shape, data: result.data as RevisionFrontmatter },
+  }
 }
 
 function describeIssue(issue: z.core.$ZodIssue | undefined): string {
