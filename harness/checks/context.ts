@@ -1,5 +1,6 @@
 import { versionKey } from '../claims/index.js'
-import type { Check, Claim, ClaimOf, Iteration, Lesson, Size } from '../model/index.js'
+import { type DockerfileModel, parseDockerfile } from '../dockerfile/index.js'
+import type { Check, Claim, ClaimOf, FileVersion, Iteration, Lesson, Size } from '../model/index.js'
 
 /** Tolerances a claim is held to. Defaults documented in the README. */
 export interface Tolerances {
@@ -54,6 +55,14 @@ export class CheckContext {
       iterations.find((it) => it.tag === claim.image) ??
       iterations.find((it) => it.dockerfile === claim.dockerfile)
     )
+  }
+
+  /** The Dockerfile an iteration builds, as the lesson defines it there, parsed. */
+  dockerfileOf(
+    it: Iteration | undefined,
+  ): { it: Iteration; file: FileVersion; model: DockerfileModel } | undefined {
+    const file = it?.files[it.dockerfile]
+    return it && file ? { it, file, model: parseDockerfile(file.content) } : undefined
   }
 
   /** The iteration named by a reduction's from/to (an iteration name or a table label). */

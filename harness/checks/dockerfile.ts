@@ -146,9 +146,8 @@ function previousDockerfile(ctx: CheckContext, claim: ClaimOf<'practice'>): File
 export function practiceChecks(claim: ClaimOf<'practice'>, ctx: CheckContext): Check[] {
   const name = 'the Dockerfile does what the prose says'
   if (claim.practice === 'copies-path' && !claim.dockerfile) return copiesAnywhere(claim, ctx)
-  const it = ctx.iterationOf(claim)
-  const file = it?.files[it.dockerfile]
-  if (!file)
+  const found = ctx.dockerfileOf(ctx.iterationOf(claim))
+  if (!found)
     return [
       {
         name,
@@ -156,7 +155,7 @@ export function practiceChecks(claim: ClaimOf<'practice'>, ctx: CheckContext): C
         reason: `${claim.dockerfile ?? 'the Dockerfile'} is not defined before line ${claim.source.line}`,
       },
     ]
-  const model = parseDockerfile(file.content)
+  const { file, model } = found
   const runs = runSteps(model)
   const pass = (reason: string): Check[] => [{ name, status: 'pass', reason }]
   const fail = (reason: string, expected?: string, measured?: string): Check[] => [

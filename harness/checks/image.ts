@@ -1,15 +1,6 @@
-import { finalStage, parseDockerfile, type Stage, stageNamed } from '../dockerfile/index.js'
+import { finalStage, type Stage, stageNamed } from '../dockerfile/index.js'
 import type { Check, ClaimOf } from '../model/index.js'
 import type { CheckContext } from './context.js'
-
-function dockerfileOf(
-  claim: { image?: string | undefined; dockerfile?: string | undefined },
-  ctx: CheckContext,
-) {
-  const it = ctx.iterationOf(claim)
-  const file = it?.files[it.dockerfile]
-  return file ? { it, file, model: parseDockerfile(file.content) } : undefined
-}
 
 /** Every statement of /health's body in a document agrees. */
 export function healthChecks(claim: ClaimOf<'health'>, ctx: CheckContext): Check[] {
@@ -32,7 +23,7 @@ export function healthChecks(claim: ClaimOf<'health'>, ctx: CheckContext): Check
 
 /** The final stage must set the variable with ENV: a RUN that writes /etc/environment sets nothing. */
 export function envChecks(claim: ClaimOf<'env'>, ctx: CheckContext): Check[] {
-  const found = dockerfileOf(claim, ctx)
+  const found = ctx.dockerfileOf(ctx.iterationOf(claim))
   if (!found) return []
   const name = "the Dockerfile's final stage sets it with ENV"
   const env = finalStage(found.model)
@@ -84,7 +75,7 @@ function installs(stage: Stage, binary: string): number | undefined {
  * Absence itself needs the built image.
  */
 export function contentsChecks(claim: ClaimOf<'contents'>, ctx: CheckContext): Check[] {
-  const found = dockerfileOf(claim, ctx)
+  const found = ctx.dockerfileOf(ctx.iterationOf(claim))
   const target = contentsTarget(claim.item)
   const name = 'the Dockerfile does not put it there'
   if (!target)

@@ -1,6 +1,6 @@
 import { basename } from 'node:path'
 import { dockerSize, fmtPct, relativeDiffPct, sizeInterval, versionKey } from '../claims/index.js'
-import { finalStage, parseDockerfile } from '../dockerfile/index.js'
+import { finalStage } from '../dockerfile/index.js'
 import type { Check, ClaimOf, Size } from '../model/index.js'
 import type { CheckContext } from './context.js'
 
@@ -164,8 +164,8 @@ export function historyChecks(claim: ClaimOf<'history'>, ctx: CheckContext): Che
   const newest = history?.rows[0]?.cells[1]
   const own = claim.layers.filter((l) => history?.rows.find((r) => r.line === l.line)?.cells[1] === newest)
   const ownBytes = own.reduce((sum, l) => sum + l.size.bytes, 0)
-  const dockerfile = it.files[it.dockerfile]
-  const baseImage = dockerfile ? finalStage(parseDockerfile(dockerfile.content))?.image : undefined
+  const found = ctx.dockerfileOf(it)
+  const baseImage = found ? finalStage(found.model)?.image : undefined
   const baseClaim = [ctx.claims, ...ctx.family.docs.filter((d) => d.doc !== ctx.doc).map((d) => d.claims)]
     .flat()
     .find((c): c is ClaimOf<'base-image-size'> => c.kind === 'base-image-size' && c.baseImage === baseImage)
