@@ -13,7 +13,6 @@ const CACHE_FORMAT = 'lessonproof-results-2'
 
 /** Everything measured of one iteration, or why it could not be. */
 export interface IterationResult {
-  tag: string
   status: 'measured' | 'build-failed' | 'run-failed' | 'blocked'
   reason?: string
   buildLog?: string
@@ -77,14 +76,13 @@ export async function measureDocument(
   const results = await pool(doc.iterations, deps.settings.concurrency, (it) =>
     measureIteration(doc, it, claims, deps, healthTimeoutMs).catch(
       (error: Error): IterationResult => ({
-        tag: it.tag,
         status: 'run-failed',
         reason: error.message,
         notes: [],
       }),
     ),
   )
-  return new Map(results.map((r) => [r.tag, r]))
+  return new Map(doc.iterations.map((it, i) => [it.tag, results[i] as IterationResult]))
 }
 
 async function measureIteration(
@@ -107,8 +105,7 @@ async function measureIteration(
       )
   }
   if (plan.blocked) blocked.push(plan.blocked)
-  if (blocked.length > 0)
-    return { tag: it.tag, status: 'blocked', reason: blocked.join('; '), notes: plan.notes }
+  if (blocked.length > 0) return { status: 'blocked', reason: blocked.join('; '), notes: plan.notes }
 
   const paths = pathsFor(claims, it)
   const key = createHash('sha256')
@@ -118,7 +115,7 @@ async function measureIteration(
   const cached = await readCache(settings, key)
   if (cached) {
     deps.log(`${doc.path}: ${it.tag} unchanged since an earlier run, reusing its measurements`)
-    return { ...cached, tag: it.tag, cached: true }
+    return { ...cached, cached: true }
   }
 
   const result = await buildAndRun(doc, it, plan, claims, paths, deps, healthTimeoutMs)
@@ -151,7 +148,6 @@ async function buildAndRun(
   })
   await rm(context, { recursive: true, force: true })
   const result: IterationResult = {
-    tag: it.tag,
     status: 'measured',
     buildLog: build.log,
     buildSeconds: build.seconds,
