@@ -76,6 +76,10 @@ export function checkClaim(claim: Claim, ctx: CheckContext): Verdict {
   return verdictOf([...staticChecks(claim, ctx), ...ctx.measurements.check(claim, ctx)])
 }
 
+/** Why a duration is never held as a number, in either kind of run. */
+export const TIMINGS_NOT_MEASURED =
+  'absolute timings depend on the machine and the network; lessonproof holds durations only as an order (uv faster than pip)'
+
 /** The static run's measurements: none, so every claim that needs one is blocked, with why. */
 export const staticMeasurements: Measurements = {
   check(claim) {
@@ -86,8 +90,7 @@ export const staticMeasurements: Measurements = {
         {
           name,
           status: 'blocked',
-          reason:
-            'absolute timings depend on the machine and the network; lessonproof holds durations only as an order (uv faster than pip)',
+          reason: TIMINGS_NOT_MEASURED,
         },
       ]
     }

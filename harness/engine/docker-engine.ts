@@ -15,6 +15,11 @@ class ConfinedContainer extends GenericContainer {
   }
 }
 
+/** The 12-hex-digit ID a build log and `docker images` print. */
+function shortId(id: string): string {
+  return id.replace(/^sha256:/, '').slice(0, 12)
+}
+
 const ESC = String.fromCharCode(27)
 const COLOUR = new RegExp(`${ESC}\\[[0-9;]*m`, 'g')
 
@@ -96,7 +101,7 @@ export class DockerEngine implements Engine {
   private async existing(): Promise<Set<string>> {
     this.before ??= this.docker().then(async (docker) => {
       const images = await docker.listImages({ all: true })
-      return new Set(images.map((i) => i.Id.replace(/^sha256:/, '').slice(0, 12)))
+      return new Set(images.map((i) => shortId(i.Id)))
     })
     return this.before
   }
@@ -229,25 +234,24 @@ export class DockerEngine implements Engine {
     const since = this.firstBuild
     const docker = await this.docker()
     const before = await this.existing()
-    const short = (id: string) => id.replace(/^sha256:/, '').slice(0, 12)
     let quiet = 0
     for (let round = 0; round < 120 && quiet < 3; round++) {
       const orphans = (await docker.listImages({ all: true })).filter(
         (i) =>
           (i.RepoTags ?? []).every((t) => t === '<none>:<none>') &&
           i.Created >= since &&
-          this.chain.has(short(i.ParentId)) &&
-          !before.has(short(i.Id)),
+          this.chain.has(shortId(i.ParentId)) &&
+          !before.has(shortId(i.Id)),
       )
       for (const image of orphans) {
-        this.chain.add(short(image.Id))
+        this.chain.add(shortId(image.Id))
         await docker
           .getImage(image.Id)
           .remove({ force: true })
           .catch(() => undefined)
       }
       const busy = (await docker.listContainers({ all: true })).some(
-        (c) => c.Created >= since && this.chain.has(short(c.ImageID)),
+        (c) => c.Created >= since && this.chain.has(shortId(c.ImageID)),
       )
       quiet = orphans.length === 0 && !busy ? quiet + 1 : 0
       if (quiet < 3) await new Promise((resolve) => setTimeout(resolve, 250))

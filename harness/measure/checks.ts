@@ -1,5 +1,5 @@
 import type { CheckContext, Measurements } from '../checks/index.js'
-import { contentsTarget } from '../checks/index.js'
+import { contentsTarget, TIMINGS_NOT_MEASURED } from '../checks/index.js'
 import { dockerSize, fmtPct, relativeDiffPct, versionKey } from '../claims/index.js'
 import { binaryPaths } from '../engine/index.js'
 import type { Check, Claim, ClaimOf, Iteration } from '../model/index.js'
@@ -103,9 +103,7 @@ export class EngineMeasurements implements Measurements {
       case 'contents':
         return this.contents(claim, ctx)
       case 'duration':
-        return blocked(
-          'absolute timings depend on the machine and the network; lessonproof holds durations only as an order (uv faster than pip)',
-        )
+        return blocked(TIMINGS_NOT_MEASURED)
       case 'speedup':
         return blocked(
           'lessonproof does not time individual build steps, so the order of two installs is not measured',
