@@ -27,6 +27,18 @@ const required = process.env.LESSONPROOF_REQUIRE_ENGINE === '1'
 const update = process.env.LESSONPROOF_UPDATE_EXPECTED === '1'
 const scenarios = readdirSync(FIXTURES).filter((s) => existsSync(join(FIXTURES, s, 'lesson.md')))
 
+/** Images (tagged or not) and containers the engine holds that were made at or after `seconds`. */
+async function madeSince(seconds: number): Promise<{ images: string[]; containers: string[] }> {
+  const { getContainerRuntimeClient } = await import('testcontainers')
+  const docker = (await getContainerRuntimeClient()).container.dockerode
+  const images = (await docker.listImages({ all: true })).filter((i) => i.Created >= seconds)
+  const containers = (await docker.listContainers({ all: true })).filter((c) => c.Created >= seconds)
+  return {
+    images: images.map((i) => i.RepoTags?.join(',') ?? i.Id),
+    containers: containers.map((c) => c.Image),
+  }
+}
+
 let session: EngineSession | undefined
 let unavailable = ''
 try {
@@ -68,13 +80,8 @@ if (!session) {
 
   it('removes every image, container and temp dir the run created', async () => {
     expect(left).toEqual([])
-    const { getContainerRuntimeClient } = await import('testcontainers')
-    const docker = (await getContainerRuntimeClient()).container.dockerode
     // Tagged or not (intermediate layers), nothing made since the run began is left.
-    const images = (await docker.listImages({ all: true })).filter((i) => i.Created >= runStarted)
-    const containers = (await docker.listContainers({ all: true })).filter((c) => c.Created >= runStarted)
-    expect(images.map((i) => i.RepoTags ?? i.Id)).toEqual([])
-    expect(containers.map((c) => c.Image)).toEqual([])
+    expect(await madeSince(runStarted)).toEqual({ images: [], containers: [] })
     const temp = (await readdir(tmpdir())).filter((d) => /^lessonproof-(context|volume)-/.test(d))
     expect(temp.filter((d) => !tempBefore.has(d))).toEqual([])
   })
@@ -110,12 +117,7 @@ if (!session) {
     child.kill('SIGINT')
     expect(await exited, stderr).toBe(130)
     expect(stderr).toContain('removing what this run created')
-    const { getContainerRuntimeClient } = await import('testcontainers')
-    const docker = (await getContainerRuntimeClient()).container.dockerode
-    const images = (await docker.listImages({ all: true })).filter((i) => i.Created >= started)
-    const containers = (await docker.listContainers({ all: true })).filter((c) => c.Created >= started)
-    expect(images.map((i) => i.RepoTags ?? i.Id)).toEqual([])
-    expect(containers.map((c) => c.Image)).toEqual([])
+    expect(await madeSince(started)).toEqual({ images: [], containers: [] })
   }, 180_000)
 
   for (const scenario of scenarios) {
