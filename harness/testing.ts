@@ -1,4 +1,6 @@
 /** Builders for small lessons written inline in tests, the way the course writes them. */
+import { expect } from 'vitest'
+import { LessonError } from './errors.js'
 
 /** A code fence. */
 export const F = '```'
@@ -44,3 +46,14 @@ export const SLIM = [
   file('Dockerfile.slim', 'dockerfile', 'FROM python:3.12-slim', 'RUN pip install --no-cache-dir fastapi'),
   shell('docker build -t app:slim -f Dockerfile.slim .'),
 ].join('\n')
+
+/** The LessonError `run` throws, so its file, line and fields can be checked beside its message. */
+export function refusal(run: () => unknown): LessonError {
+  try {
+    run()
+  } catch (error) {
+    expect(error).toBeInstanceOf(LessonError)
+    return error as LessonError
+  }
+  throw new Error('expected a LessonError, but the input was accepted')
+}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { extractClaims } from '../claims/index.js'
-import { LessonError } from '../errors.js'
+import type { LessonError } from '../errors.js'
+import { refusal } from '../testing.js'
 import { decodeLesson, parseDocument } from './index.js'
 
 const FILE = 'lessons/x.md'
@@ -35,15 +36,7 @@ function lineOf(text: string, needle: string): number {
 }
 
 /** The LessonError parsing throws, so its file and line can be checked beside its message. */
-function refusal(text: string, file = FILE): LessonError {
-  try {
-    parseDocument(file, text)
-  } catch (error) {
-    expect(error).toBeInstanceOf(LessonError)
-    return error as LessonError
-  }
-  throw new Error('expected a LessonError, but the lesson parsed')
-}
+const rejected = (text: string, file = FILE): LessonError => refusal(() => parseDocument(file, text))
 
 describe('frontmatter', () => {
   it('reports malformed YAML at its line in the file, not in the YAML', () => {
@@ -57,8 +50,8 @@ describe('frontmatter', () => {
         received: description: Docker images: smaller and faster]
     `)
     // Line 5 of the file is line 4 of the YAML: only the file's numbering may appear.
-    expect(refusal(text)).toMatchObject({ file: FILE, line: lineOf(text, 'description:') })
-    expect(refusal(text).message).not.toMatch(/at line \d/)
+    expect(rejected(text)).toMatchObject({ file: FILE, line: lineOf(text, 'description:') })
+    expect(rejected(text).message).not.toMatch(/at line \d/)
   })
 
   it('reports a duration_minutes that is a string: the key, the expected type, what was found', () => {
@@ -71,7 +64,7 @@ describe('frontmatter', () => {
                     learning_objectives: [{ id, description, bloom_level }] (earlier shape)
         received: "fifty"]
     `)
-    const error = refusal(text)
+    const error = rejected(text)
     expect(error).toMatchObject({ file: FILE, line: 5, received: '"fifty"' })
     expect(error.message.split('\n')[0]).toBe(
       "lessons/x.md:5: frontmatter 'duration_minutes' must be a number",
@@ -124,7 +117,7 @@ describe('frontmatter', () => {
         expected: a second \`---\` line after the YAML keys
         received: no closing \`---\` before the end of the file (12 lines)]
     `)
-    expect(refusal(text).line).toBe(1)
+    expect(rejected(text).line).toBe(1)
   })
 
   it('reports a lesson without frontmatter', () => {
@@ -144,7 +137,7 @@ describe('Markdown edge cases', () => {
         expected: a closing \`\`\` line after the block's content
         received: the block runs to the end of the file (line 18)]
     `)
-    expect(refusal(text).line).toBe(lineOf(text, `${F}bash`))
+    expect(rejected(text).line).toBe(lineOf(text, `${F}bash`))
   })
 
   it('does not mistake a `---` thematic break in the body for frontmatter', () => {
@@ -235,7 +228,7 @@ describe('file labels', () => {
         expected: a relative path inside the project, such as \`main.py\` or \`app/Dockerfile\`
         received: /etc/passwd]
     `)
-    expect(refusal(text).line).toBe(lineOf(text, 'Create `/etc/passwd`'))
+    expect(rejected(text).line).toBe(lineOf(text, 'Create `/etc/passwd`'))
   })
 
   it('refuses a label with `..`, at the label line', () => {
@@ -245,7 +238,7 @@ describe('file labels', () => {
         expected: a relative path inside the project, such as \`main.py\` or \`app/Dockerfile\`
         received: ../secret.txt]
     `)
-    expect(refusal(text).line).toBe(lineOf(text, '**File:'))
+    expect(rejected(text).line).toBe(lineOf(text, '**File:'))
   })
 
   it('supersedes a file with a later complete block, but not with an excerpt', () => {

@@ -1,20 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { LessonError } from '../errors.js'
+import { refusal } from '../testing.js'
 import { decodeLesson, MAX_LESSON_BYTES } from './index.js'
 
 const FILE = 'lessons/x.md'
 const bytes = (text: string) => new TextEncoder().encode(text)
-
-/** The LessonError `decode` throws, so its fields can be checked beside its message. */
-function refusal(decode: () => unknown): LessonError {
-  try {
-    decode()
-  } catch (error) {
-    expect(error).toBeInstanceOf(LessonError)
-    return error as LessonError
-  }
-  throw new Error('expected a LessonError, but the file was accepted')
-}
 
 describe('decodeLesson', () => {
   it('reads UTF-8 text, dropping a byte-order mark', () => {
