@@ -335,16 +335,6 @@ export class DockerEngine implements Engine {
     this.janitor.add(`container of ${request.image}`, stop)
     return {
       baseUrl: `http://127.0.0.1:${started.getMappedPort(request.port)}`,
-      logs: async () => {
-        const stream = await started.logs()
-        return await new Promise<string>((resolve) => {
-          let text = ''
-          stream.on('data', (chunk: Buffer) => {
-            text += chunk.toString()
-          })
-          setTimeout(() => resolve(text), 200)
-        })
-      },
       stop,
     }
   }

@@ -45,7 +45,6 @@ export interface RunRequest {
 export interface Running {
   /** `http://127.0.0.1:<port>`: the published port, loopback only. */
   baseUrl: string
-  logs(): Promise<string>
   stop(): Promise<void>
 }
 

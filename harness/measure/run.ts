@@ -16,7 +16,6 @@ export interface IterationResult {
   status: 'measured' | 'build-failed' | 'run-failed' | 'blocked'
   reason?: string
   buildLog?: string
-  buildSeconds?: number
   image?: ImageFacts
   /** Status and JSON body of GET /health. */
   health?: { status: number; body: unknown }
@@ -150,7 +149,6 @@ async function buildAndRun(
   const result: IterationResult = {
     status: 'measured',
     buildLog: build.log,
-    buildSeconds: build.seconds,
     notes: plan.notes,
   }
   if (!build.ok) {
