@@ -47,6 +47,19 @@ export const SLIM = [
   shell('docker build -t app:slim -f Dockerfile.slim .'),
 ].join('\n')
 
+/** A lesson that builds `n` iterations (`app:v1` … `app:vn`), each from its own small Dockerfile. */
+export const lessonBuilding = (n: number, ...sections: string[]) =>
+  lesson(
+    ...Array.from({ length: n }, (_, i) =>
+      [
+        `## Version ${i + 1}\n`,
+        file(`Dockerfile.v${i + 1}`, 'dockerfile', 'FROM python:3.12-slim', `RUN echo ${i + 1}`),
+        shell(`docker build -t app:v${i + 1} -f Dockerfile.v${i + 1} .`),
+      ].join('\n'),
+    ),
+    ...sections,
+  )
+
 /** The LessonError `run` throws, so its file, line and fields can be checked beside its message. */
 export function refusal(run: () => unknown): LessonError {
   try {

@@ -5,6 +5,11 @@ import { UsageError } from '../errors.js'
 const DOCUMENT = /\.(md|mdx|txt)$/i
 const SKIP = /^(readme|changelog|license)\.(md|txt)$/i
 
+/** Whether a file of this name is a lesson document when a directory is searched. */
+export function isDocumentName(name: string): boolean {
+  return DOCUMENT.test(name) && !SKIP.test(name)
+}
+
 /** Lesson documents under the given paths: files as given, directories searched recursively. */
 export async function collectDocuments(paths: string[]): Promise<string[]> {
   const found: string[] = []
@@ -28,7 +33,7 @@ async function walk(dir: string): Promise<string[]> {
     if (entry.name.startsWith('.') || entry.name === 'node_modules') continue
     const path = join(dir, entry.name)
     if (entry.isDirectory()) out.push(...(await walk(path)))
-    else if (DOCUMENT.test(entry.name) && !SKIP.test(entry.name)) out.push(path)
+    else if (isDocumentName(entry.name)) out.push(path)
   }
   return out
 }

@@ -18,7 +18,7 @@ import type { Claim, DocumentRole, Lesson, Report, ReportClaim, Verdict } from '
 import { documentRole, loadLesson } from '../parse/index.js'
 import { collectDocuments } from './collect.js'
 
-export { collectDocuments } from './collect.js'
+export { collectDocuments, isDocumentName } from './collect.js'
 
 export interface VerifyOptions {
   paths: string[]
