@@ -34,7 +34,9 @@ describe('junitReport', () => {
       '@message': '1.21GB → 458MB is 62.15%, not 50% <none> | a: b',
       '@type': 'reduction',
     })
-    expect(String((fail?.failure as Node | undefined)?.['#text'])).toContain('expected: 50%\nmeasured: 62.15%')
+    expect(String((fail?.failure as Node | undefined)?.['#text'])).toContain(
+      'expected: 50%\nmeasured: 62.15%',
+    )
     expect(ledgered?.failure).toBeUndefined()
     expect(ledgered?.['system-out']).toMatch(
       /^ledgered: the table rounds wrongly, reviewed\nthe claim fails: is 400MB/,

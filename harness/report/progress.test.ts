@@ -34,7 +34,7 @@ describe('progress', () => {
       'lessons/a.md: running app:naive, waiting for /health',
       'lessonproof: [2/3] reusing app:slim (lessons/a.md, 2/2), 1 left',
       // A document read for context (not in the plan) adds its iterations to the total.
-      'lessonproof: lessons/c.md: 1 iterations',
+      'lessonproof: lessons/c.md: 1 iteration',
       'lessonproof: [3/4] building c:1 (lessons/c.md, 1/1), 1 left',
       'lessonproof: 3 of 4 iterations built or reused',
       '',

@@ -30,6 +30,8 @@ export type Progress = (event: ProgressEvent) => void
 
 const CLEAR = '\r\x1b[2K'
 
+const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`
+
 export function createProgress(options: ProgressOptions): Progress {
   const planned = new Map<string, number>()
   let total = 0
@@ -52,14 +54,16 @@ export function createProgress(options: ProgressOptions): Progress {
       case 'plan':
         for (const doc of event.documents) planned.set(doc.path, doc.iterations)
         total = [...planned.values()].reduce((a, b) => a + b, 0)
-        return line(`lessonproof: ${total} iterations to build in ${event.documents.length} documents`)
+        return line(
+          `lessonproof: ${count(total, 'iteration')} to build in ${count(event.documents.length, 'document')}`,
+        )
       case 'document':
         // A document read for context only (a changed card's lesson) was not in the plan.
         if (!planned.has(event.path)) {
           planned.set(event.path, event.iterations)
           total += event.iterations
         }
-        return line(`lessonproof: ${event.path}: ${event.iterations} iterations`)
+        return line(`lessonproof: ${event.path}: ${count(event.iterations, 'iteration')}`)
       case 'iteration': {
         started++
         total = Math.max(total, started)

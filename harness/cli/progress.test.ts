@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest'
+import type { Claim, Lesson } from '../model/index.js'
+import type { ProgressEvent } from '../report/progress.js'
+import { engineProgress } from './progress.js'
+
+/** Just what the feed reads of a document: its path and how many iterations it builds. */
+const doc = (path: string, iterations: number) => ({
+  doc: { path, iterations: Array.from({ length: iterations }) } as unknown as Lesson,
+  claims: [] as Claim[],
+})
+
+describe('engineProgress', () => {
+  it("turns the engine's log lines into document and iteration events", async () => {
+    const events: ProgressEvent[] = []
+    const feed = engineProgress((e) => events.push(e))
+    const lines = [
+      'lessons/a.md: building app:naive from Dockerfile.naive',
+      'lessons/a.md: running app:naive, waiting for /health',
+      'lessons/a.md: app:slim unchanged since an earlier run, reusing its measurements',
+      'lessons/a.summary.md: building nothing',
+    ]
+    await feed.measure(async () => {
+      for (const line of lines) feed.log(line)
+    })([doc('lessons/a.md', 2), doc('lessons/a.summary.md', 0)])
+    expect(events).toEqual([
+      { type: 'document', path: 'lessons/a.md', iterations: 2 },
+      { type: 'iteration', path: 'lessons/a.md', tag: 'app:naive', index: 1, total: 2, reused: false },
+      { type: 'note', text: 'lessons/a.md: running app:naive, waiting for /health' },
+      { type: 'iteration', path: 'lessons/a.md', tag: 'app:slim', index: 2, total: 2, reused: true },
+      { type: 'note', text: 'lessons/a.summary.md: building nothing' },
+    ])
+  })
+})
