@@ -146,13 +146,13 @@ describe('github', () => {
     expect(summary.startsWith('# an earlier step\n## lessonproof (static)\n')).toBe(true)
     for (const lesson of report.lessons) {
       if (lesson.error) {
-        expect(summary).toContain(`| \`${lesson.path}\` | unreadable | | | |`)
+        expect(summary).toContain(`| <code>${lesson.path}</code> | unreadable | | | |`)
         continue
       }
       const n = (v: string, ledgered = false) =>
         lesson.claims.filter((x) => x.verdict === v && (x.ledger !== undefined) === ledgered).length
       expect(summary).toContain(
-        `| \`${lesson.path}\` | ${n('pass')} | ${n('fail')} | ${n('fail', true)} | ${n('blocked')} |`,
+        `| <code>${lesson.path}</code> | ${n('pass')} | ${n('fail')} | ${n('fail', true)} | ${n('blocked')} |`,
       )
     }
     const [wrong] = failing()

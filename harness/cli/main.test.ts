@@ -239,7 +239,7 @@ describe('--reporter', () => {
     ])
     expect(await readFile(join(dir, 'out/r.xml'), 'utf8')).toContain(`line="${SLIM_ROW}"`)
     expect(await readFile(join(dir, 'out/summary.md'), 'utf8')).toContain(
-      `| \`lessons/wrong.md:${SLIM_ROW}\` |`,
+      `| <code>lessons/wrong.md:${SLIM_ROW}</code> |`,
     )
     expect(Report.parse(JSON.parse(await readFile(join(dir, 'out/r.json'), 'utf8'))).exitCode).toBe(1)
   })

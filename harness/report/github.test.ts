@@ -40,15 +40,15 @@ describe('summaryMarkdown', () => {
         '',
         '| document | pass | fail | ledgered | blocked |',
         '| --- | ---: | ---: | ---: | ---: |',
-        '| `lessons/a.md` | 1 | 1 | 1 | 1 |',
-        '| `lessons/b.md` | unreadable | | | |',
+        '| <code>lessons/a.md</code> | 1 | 1 | 1 | 1 |',
+        '| <code>lessons/b.md</code> | unreadable | | | |',
         '',
         '### Failing',
         '',
         '| where | claim | reason |',
         '| --- | --- | --- |',
         '| [lessons/a.md:12](https://github.example/o/r/blob/abc123/lessons/a.md#L12) | naive → slim is 50% | 1.21GB → 458MB is 62.15%, not 50%<br>&lt;none&gt; \\| a: b |',
-        '| [lessons/b.md:7](https://github.example/o/r/blob/abc123/lessons/b.md#L7) | unreadable document | lessons/b.md:7: code fence ``` opened at line 7 never closes<br>  expected: a closing fence |',
+        '| [lessons/b.md:7](https://github.example/o/r/blob/abc123/lessons/b.md#L7) | unreadable document | lessons/b.md:7: code fence \\`\\`\\` opened at line 7 never closes<br>  expected: a closing fence |',
         '| [lessons/a.md:20](https://github.example/o/r/blob/abc123/lessons/a.md#L20) | stale ledger entry | no failing claim is named "lessons/a.md:20 base image is 50MB" any more (ledger reason: was 40MB before the fix) |',
         '',
       ].join('\n'),
@@ -57,9 +57,24 @@ describe('summaryMarkdown', () => {
 
   it('names places as code without a repository, and says how many failures it left out', () => {
     const md = summaryMarkdown(sampleReport(), { maxRows: 1 })
-    expect(md).toContain('| `lessons/a.md:12` | naive → slim is 50% |')
-    expect(md).not.toContain('lessons/b.md:7`')
+    expect(md).toContain('| <code>lessons/a.md:12</code> | naive → slim is 50% |')
+    expect(md).not.toContain('lessons/b.md:7</code>')
     expect(md).toContain('…and 2 more: see the JSON or JUnit report.')
+  })
+
+  it('shows reasons as written, never as Markdown or HTML', async () => {
+    const report = sampleReport()
+    const claim = report.lessons[0]?.claims[1]
+    if (claim) claim.reason = 'RUN echo "K=V" >> /etc/environment writes `a_file` *here*'
+    const md = summaryMarkdown(report)
+    const { default: MarkdownIt } = await import('markdown-it')
+    const html = new MarkdownIt({ html: true }).render(md)
+    const text = html
+      .replace(/<[^>]+>/g, '')
+      .replace(/&gt;/g, '>')
+      .replace(/&quot;/g, '"')
+      .replace(/&amp;/g, '&')
+    expect(text).toContain('RUN echo "K=V" >> /etc/environment writes `a_file` *here*')
   })
 
   it('says so when no document was verified', () => {

@@ -72,19 +72,23 @@ export interface SummaryOptions {
   maxRows?: number
 }
 
-/** Text for a table cell: no raw HTML (`<none>` would vanish), no pipes, no line breaks. */
+/**
+ * Text for a table cell, shown as written: no raw HTML (`<none>` would vanish), no Markdown
+ * (a reason quoting `RUN echo … >> f` must not become a code span that shows `&gt;`), no pipes,
+ * no line breaks.
+ */
 function cell(text: string): string {
   return text
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
-    .replace(/\|/g, '\\|')
+    .replace(/[\\`*_[\]~|]/g, (c) => `\\${c}`)
     .replace(/\r?\n/g, '<br>')
 }
 
 function place(path: string, line: number, blobUrl: string | undefined): string {
   const label = `${path}:${line}`
-  if (!blobUrl) return `\`${label}\``
+  if (!blobUrl) return `<code>${cell(label)}</code>`
   const url = `${blobUrl.replace(/\/$/, '')}/${path.split('/').map(encodeURIComponent).join('/')}#L${line}`
   return `[${cell(label)}](${url})`
 }
@@ -103,7 +107,7 @@ export function summaryMarkdown(report: Report, options: SummaryOptions = {}): s
   const failing: string[] = []
   for (const doc of report.lessons) {
     if (doc.error) {
-      out.push(`| \`${cell(doc.path)}\` | unreadable | | | |`)
+      out.push(`| <code>${cell(doc.path)}</code> | unreadable | | | |`)
       failing.push(
         `| ${place(doc.path, doc.error.line, options.blobUrl)} | unreadable document | ${cell(doc.error.message)} |`,
       )
@@ -116,12 +120,12 @@ export function summaryMarkdown(report: Report, options: SummaryOptions = {}): s
       if (c.verdict === 'fail' && !isLedgered(c))
         failing.push(`| ${place(doc.path, c.line, options.blobUrl)} | ${cell(c.title)} | ${cell(c.reason)} |`)
     }
-    out.push(`| \`${cell(doc.path)}\` | ${n.pass} | ${n.fail} | ${n.ledgered} | ${n.blocked} |`)
+    out.push(`| <code>${cell(doc.path)}</code> | ${n.pass} | ${n.fail} | ${n.ledgered} | ${n.blocked} |`)
   }
   for (const entry of report.staleLedger) {
     const at = ledgerEntryPlace(entry.name)
     failing.push(
-      `| ${at ? place(at.path, at.line, options.blobUrl) : '`ledger`'} | stale ledger entry | ${cell(`no failing claim is named "${entry.name}" any more (ledger reason: ${entry.reason})`)} |`,
+      `| ${at ? place(at.path, at.line, options.blobUrl) : 'ledger'} | stale ledger entry | ${cell(`no failing claim is named "${entry.name}" any more (ledger reason: ${entry.reason})`)} |`,
     )
   }
   if (failing.length > 0) {
