@@ -17,5 +17,12 @@ export { type EngineSession, openEngineSession } from './measure/session.js'
 export * from './model/index.js'
 export { loadLesson, parseDocument } from './parse/index.js'
 export { EngineSettings } from './plan/index.js'
-export { formatText } from './report/index.js'
+export {
+  annotations,
+  formatText,
+  junitReport,
+  mergeReports,
+  summaryMarkdown,
+  textReport,
+} from './report/index.js'
 export { type VerifyOptions, type VerifyResult, verify } from './verify/index.js'
