@@ -8,7 +8,7 @@
  * names and the Python version vary per lesson; every number is derived from the lesson's own
  * sizes and logs, so the claims hold (most are blocked in a static run, none should fail).
  *
- * Lesson K depends only on (seed, K): a corpus of 10 is the first 10 lessons of a corpus of 1000.
+ * Document K depends only on (seed, K): a corpus of 10 is the first 10 lessons of a corpus of 1000.
  *
  *   npx tsx bench/corpus.ts DIR [--count N] [--seed S]
  */
@@ -1219,7 +1219,7 @@ Verify your learning by building an optimized image for your Part 6 FastAPI agen
 
 ## Reflect on Your Skill
 
-You built a \`docker-deployment\` skill in Lesson 0. Test and improve it based on what you learned.
+You built a \`docker-deployment\` skill in Document 0. Test and improve it based on what you learned.
 
 ### Test Your Skill
 

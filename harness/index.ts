@@ -11,11 +11,11 @@ export {
   type Tolerances,
 } from './checks/index.js'
 export { extractClaims } from './claims/index.js'
-export { LedgerError, LessonError, UsageError } from './errors.js'
+export { DocumentError, LedgerError, UsageError } from './errors.js'
 export { DEFAULT_LEDGER, Ledger, LedgerEntry, loadLedger } from './ledger/index.js'
 export { type EngineSession, openEngineSession } from './measure/session.js'
 export * from './model/index.js'
-export { loadLesson, parseDocument } from './parse/index.js'
+export { loadDocument, parseDocument } from './parse/index.js'
 export { EngineSettings } from './plan/index.js'
 export { formatText } from './report/index.js'
 export { type VerifyOptions, type VerifyResult, verify } from './verify/index.js'

@@ -1,6 +1,6 @@
 /** Builders for small lessons written inline in tests, the way the course writes them. */
 import { expect } from 'vitest'
-import { LessonError } from './errors.js'
+import { DocumentError } from './errors.js'
 
 /** A code fence. */
 export const F = '```'
@@ -47,13 +47,13 @@ export const SLIM = [
   shell('docker build -t app:slim -f Dockerfile.slim .'),
 ].join('\n')
 
-/** The LessonError `run` throws, so its file, line and fields can be checked beside its message. */
-export function refusal(run: () => unknown): LessonError {
+/** The DocumentError `run` throws, so its file, line and fields can be checked beside its message. */
+export function refusal(run: () => unknown): DocumentError {
   try {
     run()
   } catch (error) {
-    expect(error).toBeInstanceOf(LessonError)
-    return error as LessonError
+    expect(error).toBeInstanceOf(DocumentError)
+    return error as DocumentError
   }
-  throw new Error('expected a LessonError, but the input was accepted')
+  throw new Error('expected a DocumentError, but the input was accepted')
 }

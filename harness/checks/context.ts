@@ -1,6 +1,6 @@
 import { versionKey } from '../claims/index.js'
 import { type DockerfileModel, parseDockerfile } from '../dockerfile/index.js'
-import type { Check, Claim, ClaimOf, FileVersion, Iteration, Lesson, Size } from '../model/index.js'
+import type { Check, Claim, ClaimOf, Document, FileVersion, Iteration, Size } from '../model/index.js'
 
 /** Tolerances a claim is held to. Defaults documented in the README. */
 export interface Tolerances {
@@ -22,14 +22,14 @@ export interface Measurements {
 
 /** The documents of one lesson (the lesson, its earlier revision, summary card, export) and their claims. */
 export interface Family {
-  lesson: Lesson | undefined
-  docs: { doc: Lesson; claims: Claim[] }[]
+  lesson: Document | undefined
+  docs: { doc: Document; claims: Claim[] }[]
 }
 
 /** What a check can see: the claim's document, the lesson it belongs to, and the run's settings. */
 export class CheckContext {
   constructor(
-    readonly doc: Lesson,
+    readonly doc: Document,
     readonly claims: Claim[],
     readonly family: Family,
     readonly tolerances: Tolerances,
@@ -37,7 +37,7 @@ export class CheckContext {
   ) {}
 
   /** The published lesson's document and claims, when this document is not it. */
-  get lesson(): { doc: Lesson; claims: Claim[] } | undefined {
+  get lesson(): { doc: Document; claims: Claim[] } | undefined {
     const lesson = this.family.lesson
     return lesson && lesson !== this.doc ? this.family.docs.find((d) => d.doc === lesson) : undefined
   }

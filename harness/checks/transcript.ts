@@ -1,4 +1,4 @@
-import type { Check, ClaimOf, Lesson } from '../model/index.js'
+import type { Check, ClaimOf, Document } from '../model/index.js'
 import type { CheckContext } from './context.js'
 
 const norm = (s: string) => s.replace(/\s+/g, ' ').trim()
@@ -29,7 +29,7 @@ function similarity(a: string, b: string): number {
   return shared / Math.max(wa.size, wb.length)
 }
 
-function paragraphs(lesson: Lesson) {
+function paragraphs(lesson: Document) {
   return lesson.prose.filter((p) => p.kind === 'paragraph')
 }
 

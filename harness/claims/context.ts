@@ -1,4 +1,4 @@
-import type { Claim, Iteration, Lesson } from '../model/index.js'
+import type { Claim, Document, Iteration } from '../model/index.js'
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never
 
@@ -11,7 +11,7 @@ export class Extraction {
   private readonly perLine = new Map<string, number>()
 
   constructor(
-    readonly doc: Lesson,
+    readonly doc: Document,
     /** The document's own iterations, or its lesson's for a summary card or export. */
     readonly iterations: Iteration[],
   ) {}

@@ -1,5 +1,5 @@
 /** Stage 2: parsed lesson → claims, each typed, with its source line and the iteration it speaks of. */
-import type { Claim, Lesson } from '../model/index.js'
+import type { Claim, Document } from '../model/index.js'
 import { codeClaims } from './code.js'
 import { Extraction } from './context.js'
 import { outputClaims } from './outputs.js'
@@ -15,7 +15,7 @@ export * from './size.js'
  * Every claim a document makes. A summary card or export has no iterations of its own:
  * its claims speak of its lesson's (`lesson`).
  */
-export function extractClaims(doc: Lesson, lesson?: Lesson): Claim[] {
+export function extractClaims(doc: Document, lesson?: Document): Claim[] {
   const iterations = doc.iterations.length > 0 ? doc.iterations : (lesson?.iterations ?? [])
   const x = new Extraction(doc, iterations)
   if (doc.role === 'transcript') {

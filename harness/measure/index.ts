@@ -1,6 +1,6 @@
 /** Stage 4b: plan → measurements. Builds, measures and runs iterations through an Engine. */
 import type { Measurements } from '../checks/index.js'
-import type { Claim, Lesson } from '../model/index.js'
+import type { Claim, Document } from '../model/index.js'
 import { EngineMeasurements } from './checks.js'
 import { type IterationResult, type MeasureDeps, measureDocument } from './run.js'
 
@@ -10,7 +10,7 @@ export type { IterationResult, MeasureDeps } from './run.js'
 
 /** Measures every document that builds iterations, and the base images claims name. */
 export async function measureAll(
-  entries: { doc: Lesson; claims: Claim[] }[],
+  entries: { doc: Document; claims: Claim[] }[],
   deps: MeasureDeps,
 ): Promise<Measurements & { results: Map<string, Map<string, IterationResult>> }> {
   const results = new Map<string, Map<string, IterationResult>>()

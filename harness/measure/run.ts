@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { contentsTarget } from '../checks/index.js'
 import { binaryPaths, type Engine, type ImageFacts, type Janitor } from '../engine/index.js'
-import type { Claim, ClaimOf, Iteration, Lesson } from '../model/index.js'
+import type { Claim, ClaimOf, Document, Iteration } from '../model/index.js'
 import { type BuildPlan, contextHash, type EngineSettings, planIteration } from '../plan/index.js'
 import { type EndpointResult, exercise } from './endpoints.js'
 
@@ -66,7 +66,7 @@ export interface MeasureDeps {
 
 /** Builds, measures and runs every iteration of a document; independent iterations build at once. */
 export async function measureDocument(
-  doc: Lesson,
+  doc: Document,
   claims: Claim[],
   deps: MeasureDeps,
 ): Promise<Map<string, IterationResult>> {
@@ -85,7 +85,7 @@ export async function measureDocument(
 }
 
 async function measureIteration(
-  doc: Lesson,
+  doc: Document,
   it: Iteration,
   claims: Claim[],
   deps: MeasureDeps,
@@ -123,7 +123,7 @@ async function measureIteration(
 }
 
 async function buildAndRun(
-  doc: Lesson,
+  doc: Document,
   it: Iteration,
   plan: BuildPlan,
   claims: Claim[],

@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto'
 import type { Measurements } from '../checks/index.js'
 import { configureTestcontainers } from '../engine/settings.js'
-import type { Claim, Lesson } from '../model/index.js'
+import type { Claim, Document } from '../model/index.js'
 import { EngineSettings } from '../plan/index.js'
 
 export interface EngineSession {
   /** Where the engine is, for the log. */
   where: string
   settings: EngineSettings
-  measure: (entries: { doc: Lesson; claims: Claim[] }[]) => Promise<Measurements>
+  measure: (entries: { doc: Document; claims: Claim[] }[]) => Promise<Measurements>
   /** Removes everything the session created; returns what could not be removed. */
   close: () => Promise<string[]>
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { Source } from './lesson.js'
+import { Source } from './document.js'
 
 /** A size as a lesson writes it, with the rounding its text implies. */
 export const Size = z.object({

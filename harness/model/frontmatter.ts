@@ -15,7 +15,7 @@ const bloom = z.string().min(1)
 
 /** Fields both frontmatter shapes of the course share. Unknown keys are kept. */
 const common = {
-  /** Lesson title. @example "Multi-Stage Builds & Optimization" */
+  /** Document title. @example "Multi-Stage Builds & Optimization" */
   title: z.string().min(1),
   /** Docusaurus sidebar order. */
   sidebar_position: z.number().int().optional(),

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { DocumentRole } from './lesson.js'
+import { DocumentRole } from './document.js'
 import { Status } from './verdict.js'
 
 /** One claim in the JSON report. */

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto'
 import { z } from 'zod'
 import { parseDockerfile } from '../dockerfile/index.js'
-import type { Iteration, Lesson } from '../model/index.js'
+import type { Document, Iteration } from '../model/index.js'
 import { segments } from '../parse/index.js'
 
 /** Engine settings, read once at the entry point and passed down. Defaults documented in the README. */
@@ -80,7 +80,7 @@ function repoName(text: string): string {
   )
 }
 
-export function planIteration(lesson: Lesson, iteration: Iteration, settings: EngineSettings): BuildPlan {
+export function planIteration(lesson: Document, iteration: Iteration, settings: EngineSettings): BuildPlan {
   const notes: string[] = []
   const files: Record<string, string> = {}
   for (const [name, version] of Object.entries(iteration.files)) files[name] = `${version.content}\n`
@@ -137,7 +137,7 @@ export function planIteration(lesson: Lesson, iteration: Iteration, settings: En
 }
 
 /** `docker run -v HOST:/path … TAG` after the build: the container path of the lesson's volume. */
-function volumeFor(lesson: Lesson, iteration: Iteration): string | undefined {
+function volumeFor(lesson: Document, iteration: Iteration): string | undefined {
   for (const command of lesson.commands) {
     const argv = segments(command.text)[0] ?? []
     if (argv[0] !== 'docker' || argv[1] !== 'run' || !argv.includes(iteration.tag)) continue

@@ -5,7 +5,7 @@ import { UsageError } from '../errors.js'
 const DOCUMENT = /\.(md|mdx|txt)$/i
 const SKIP = /^(readme|changelog|license)\.(md|txt)$/i
 
-/** Lesson documents under the given paths: files as given, directories searched recursively. */
+/** Document documents under the given paths: files as given, directories searched recursively. */
 export async function collectDocuments(paths: string[]): Promise<string[]> {
   const found: string[] = []
   for (const path of paths) {

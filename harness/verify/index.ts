@@ -12,10 +12,10 @@ import {
   type Tolerances,
 } from '../checks/index.js'
 import { extractClaims } from '../claims/index.js'
-import { LessonError } from '../errors.js'
+import { DocumentError } from '../errors.js'
 import { entryPath, type LedgerEntry } from '../ledger/index.js'
-import type { Claim, DocumentRole, Lesson, Report, ReportClaim, Verdict } from '../model/index.js'
-import { documentRole, loadLesson } from '../parse/index.js'
+import type { Claim, Document, DocumentRole, Report, ReportClaim, Verdict } from '../model/index.js'
+import { documentRole, loadDocument } from '../parse/index.js'
 import { collectDocuments } from './collect.js'
 
 export { collectDocuments } from './collect.js'
@@ -31,7 +31,7 @@ export interface VerifyOptions {
    * Engine mode: measures the documents (after claims are read, before they are checked).
    * Receives every document with iterations, including a lesson read only for context.
    */
-  measure?: (entries: { doc: Lesson; claims: Claim[] }[]) => Promise<Measurements>
+  measure?: (entries: { doc: Document; claims: Claim[] }[]) => Promise<Measurements>
   /** Paths in names and the ledger are relative to this. @default process.cwd() */
   cwd?: string
   version?: string
@@ -49,7 +49,7 @@ export interface VerifiedClaim {
 export interface VerifiedDocument {
   path: string
   role: DocumentRole
-  error?: LessonError
+  error?: DocumentError
   claims: VerifiedClaim[]
 }
 
@@ -99,11 +99,11 @@ async function load(
   path: string,
   cwd: string,
   reading?: Promise<Uint8Array>,
-): Promise<{ path: string; lesson: Lesson } | { path: string; error: LessonError }> {
+): Promise<{ path: string; lesson: Document } | { path: string; error: DocumentError }> {
   try {
-    return { path, lesson: relabel(await loadLesson(resolve(cwd, path), reading), path) }
+    return { path, lesson: relabel(await loadDocument(resolve(cwd, path), reading), path) }
   } catch (error) {
-    if (error instanceof LessonError) return { path, error: relabelError(error, path) }
+    if (error instanceof DocumentError) return { path, error: relabelError(error, path) }
     throw error
   }
 }
@@ -157,14 +157,14 @@ async function verifyFamily(
   })
 }
 
-function relabel(lesson: Lesson, path: string): Lesson {
+function relabel(lesson: Document, path: string): Document {
   const { lessonPath } = documentRole(path)
   return { ...lesson, path, lessonPath }
 }
 
-function relabelError(error: LessonError, path: string): LessonError {
+function relabelError(error: DocumentError, path: string): DocumentError {
   if (error.file === path) return error
-  return new LessonError({
+  return new DocumentError({
     file: path,
     line: error.line,
     reason: error.reason,
@@ -174,7 +174,7 @@ function relabelError(error: LessonError, path: string): LessonError {
   })
 }
 
-function tolerancesFor(lesson: Lesson | undefined, run: Partial<Tolerances> | undefined): Tolerances {
+function tolerancesFor(lesson: Document | undefined, run: Partial<Tolerances> | undefined): Tolerances {
   const own = lesson?.frontmatter?.data.lessonproof
   return {
     sizePct: own?.size_tolerance_pct ?? run?.sizePct ?? DEFAULT_TOLERANCES.sizePct,

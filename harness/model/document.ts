@@ -137,7 +137,7 @@ export const Iteration = z.object({
 export type Iteration = z.infer<typeof Iteration>
 
 /** A parsed lesson document: everything later stages read, with source lines. */
-export const Lesson = z.object({
+export const Document = z.object({
   /** Path as given to lessonproof. */
   path: z.string(),
   role: DocumentRole,
@@ -158,4 +158,4 @@ export const Lesson = z.object({
   tables: z.array(Table),
   iterations: z.array(Iteration),
 })
-export type Lesson = z.infer<typeof Lesson>
+export type Document = z.infer<typeof Document>
