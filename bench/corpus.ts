@@ -16,6 +16,7 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { dockerSize, parseSize } from '../harness/model/units.js'
 
 export const DEFAULT_COUNT = 1000
 export const DEFAULT_SEED = 0x1e55_0f5
@@ -83,21 +84,10 @@ interface Shown {
   bytes: number
 }
 
-/** Decimal units, three significant digits: what `docker images` prints. */
+/** What `docker images` prints for a size, and the bytes that text stands for. */
 function shown(bytes: number): Shown {
-  const units = ['B', 'kB', 'MB', 'GB', 'TB']
-  let value = bytes
-  let i = 0
-  while (value >= 1000 && i < units.length - 1) {
-    value /= 1000
-    i++
-  }
-  let digits = Number(value.toPrecision(3))
-  if (digits >= 1000 && i < units.length - 1) {
-    digits = Number((digits / 1000).toPrecision(3))
-    i++
-  }
-  return { text: `${digits}${units[i]}`, bytes: digits * 1000 ** i }
+  const text = dockerSize(bytes)
+  return { text, bytes: parseSize(text)?.bytes ?? bytes }
 }
 
 /** A heading's or bullet's approximation: "~1.2GB", "~180MB", "~115MB". */

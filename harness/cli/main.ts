@@ -6,9 +6,24 @@ import { parseArgs } from 'node:util'
 import { ZodError } from 'zod'
 import { LedgerError, UsageError } from '../errors.js'
 import { DEFAULT_LEDGER, loadLedger } from '../ledger/index.js'
-import { type EngineSession, openEngineSession } from '../measure/session.js'
-import { formatText } from '../report/index.js'
-import { type VerifyOptions, verify } from '../verify/index.js'
+import type { EngineSession } from '../measure/session.js'
+import { formatText, toReport } from '../report/index.js'
+import {
+  flagOf,
+  parseCommandLine,
+  SETTING_NAMES,
+  SETTINGS,
+  SettingError,
+  type SettingName,
+  type Settings,
+} from '../settings/index.js'
+import { type EngineRun, verify } from '../verify/index.js'
+import { onSignals } from './signals.js'
+
+const settingHelp = SETTING_NAMES.map((name) => {
+  const flag = `${flagOf(name)} N`
+  return `  ${flag.padEnd(29)}${SETTINGS[name].doc} (default ${SETTINGS[name].default})`
+}).join('\n')
 
 const USAGE = `usage: lessonproof verify [paths…] [options]
 
@@ -20,16 +35,16 @@ options:
   --image-map FROM=TO      build FROM images from TO instead (repeatable)
   --index-url URL          Python package index mirror for the builds (PIP_INDEX_URL,
                            UV_INDEX_URL in every stage)
-  --concurrency N          iterations built at once (default 2)
   --no-pull                never pull a base image the engine does not have
   --no-cache               measure again even when a lesson and its base images are unchanged
   --json FILE              write the JSON report to FILE
   --ledger FILE            reviewed ledger of claims known to be false
                            (default: ${DEFAULT_LEDGER} when present)
-  --size-tolerance PCT     relative tolerance for sizes (default 15)
-  --reduction-tolerance PTS  tolerance for reductions, in percentage points (default 5)
   --verbose                list every claim, not only failures
   -h, --help               show this help
+
+settings (a lesson's frontmatter \`lessonproof:\` block overrides the per-lesson ones):
+${settingHelp}
 
 exit status: 0 every claim holds or is ledgered, 1 a claim fails (or a ledger
 entry is stale), 2 bad usage or an unreadable lesson.`
@@ -59,23 +74,28 @@ async function version(): Promise<string> {
   return '0.0.0'
 }
 
-function number(name: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined
-  const n = Number(value)
-  if (!Number.isFinite(n) || n <= 0)
-    throw new UsageError(`--${name} must be a positive number, got '${value}'`)
-  return n
-}
-
 /** Runs `work` with an engine session, closed at the end, on failure, or on Ctrl-C. */
 async function withEngine<T>(
-  raw: Record<string, unknown>,
+  options: Parameters<typeof import('../measure/session.js').openEngineSession>[0],
+  settings: Settings,
   io: Io,
-  work: (measure: NonNullable<VerifyOptions['measure']>) => Promise<T>,
+  work: (engine: EngineRun) => Promise<T>,
 ): Promise<T> {
+  const { configureTestcontainers } = await import('../engine/settings.js')
+  const { openEngineSession } = await import('../measure/session.js')
+  // testcontainers reads its settings from the environment: the entry point sets them, once.
+  configureTestcontainers(process.env)
   let session: EngineSession
   try {
-    session = await openEngineSession(raw, (line) => io.err(line))
+    session = await openEngineSession(
+      options,
+      {
+        concurrency: settings.concurrency,
+        memoryBytes: settings.memory_mb * 1024 * 1024,
+        cpus: settings.cpus,
+      },
+      (line) => io.err(line),
+    )
   } catch (error) {
     if (error instanceof ZodError)
       throw new UsageError(error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '))
@@ -83,14 +103,20 @@ async function withEngine<T>(
       `no Docker engine answers (${(error as Error).message.split('\n')[0]}); start one, or run with --static`,
     )
   }
-  io.err(`lessonproof: building with ${session.where}`)
+  io.err(`lessonproof: run ${session.options.runId}, building with ${session.where}`)
+  const release = onSignals(session.close, (t) => process.stderr.write(t))
   try {
-    return await work(session.measure)
+    return await work({ options: session.options, measure: session.measure })
   } finally {
     const left = await session.close()
+    release()
     if (left.length > 0) io.err(`lessonproof: could not remove ${left.join(', ')}`)
   }
 }
+
+const settingOptions = Object.fromEntries(
+  SETTING_NAMES.map((name) => [flagOf(name).slice(2), { type: 'string' as const }]),
+) as Record<string, { type: 'string' }>
 
 /** Runs the CLI; returns the exit status. */
 export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
@@ -102,15 +128,13 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         static: { type: 'boolean', default: false },
         json: { type: 'string' },
         ledger: { type: 'string' },
-        'size-tolerance': { type: 'string' },
-        'reduction-tolerance': { type: 'string' },
         verbose: { type: 'boolean', default: false },
         'image-map': { type: 'string', multiple: true },
         'index-url': { type: 'string' },
-        concurrency: { type: 'string' },
         'no-cache': { type: 'boolean', default: false },
         'no-pull': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
+        ...settingOptions,
       },
     })
     if (values.help) {
@@ -120,8 +144,12 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     const [command, ...paths] = positionals
     if (command !== 'verify')
       throw new UsageError(command ? `unknown command '${command}'` : 'no command given')
-    const sizePct = number('size-tolerance', values['size-tolerance'])
-    const reductionPts = number('reduction-tolerance', values['reduction-tolerance'])
+    const given = values as Record<string, unknown>
+    const settings = parseCommandLine(
+      Object.fromEntries(SETTING_NAMES.map((name) => [name, given[flagOf(name).slice(2)]])) as Partial<
+        Record<SettingName, unknown>
+      >,
+    )
     const ledger = await loadLedger(
       resolve(io.cwd, values.ledger ?? DEFAULT_LEDGER),
       values.ledger !== undefined,
@@ -132,38 +160,40 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       if (!from || !to) throw new UsageError(`--image-map takes FROM=TO, got '${pair}'`)
       imageMap[from] = to
     }
-    const common = {
-      paths: paths.length > 0 ? paths : ['lessons'],
-      tolerances: { ...(sizePct ? { sizePct } : {}), ...(reductionPts ? { reductionPts } : {}) },
-      ledger,
-      cwd: io.cwd,
-      version: await version(),
-    }
-    const concurrency = number('concurrency', values.concurrency)
+    const common = { paths: paths.length > 0 ? paths : ['lessons'], settings, ledger, cwd: io.cwd }
+    const resolved = {
+      ...Object.fromEntries(SETTING_NAMES.map((n) => [n, SETTINGS[n].default])),
+      ...settings,
+    } as Settings
     const result = values.static
-      ? await verify({ ...common, mode: 'static' })
+      ? await verify(common)
       : await withEngine(
           {
             imageMap,
             ...(values['index-url'] ? { indexUrl: values['index-url'] } : {}),
-            ...(concurrency ? { concurrency } : {}),
             pull: !values['no-pull'],
             ...(values['no-cache'] ? {} : { cacheDir: resolve(io.cwd, '.lessonproof/cache') }),
           },
+          resolved,
           io,
-          (measure) => verify({ ...common, mode: 'engine', measure }),
+          (engine) => verify({ ...common, engine }),
         )
-    io.out(formatText(result, values.verbose))
+    const report = toReport(result, await version())
+    io.out(formatText(report, values.verbose))
     if (values.json) {
       // Like the lesson paths, relative to the run's directory.
       const json = resolve(io.cwd, values.json)
       await mkdir(dirname(json), { recursive: true })
-      await writeFile(json, `${JSON.stringify(result.report, null, 2)}\n`)
+      await writeFile(json, `${JSON.stringify(report, null, 2)}\n`)
     }
     for (const doc of result.documents) if (doc.error) io.err(doc.error.message)
-    return result.report.exitCode
+    return report.exitCode
   } catch (error) {
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (
+      error instanceof UsageError ||
+      error instanceof SettingError ||
+      (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+    ) {
       io.err(`lessonproof: ${(error as Error).message}\n\n${USAGE}`)
       return 2
     }

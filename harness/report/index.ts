@@ -1,3 +1,4 @@
 /** Stage 6: verdicts → reports (JSON for machines, text for people). */
-export { Report, ReportClaim, ReportLesson } from '../model/report.js'
+export { toReport } from './json.js'
+export type { VerifiedClaim, VerifiedDocument, VerifyResult } from './results.js'
 export { formatText } from './text.js'
