@@ -9,7 +9,7 @@ import ts from 'typescript'
 import { describe, expect, it } from 'vitest'
 
 /** The folders of harness/, earliest first. Root files (errors.ts, memo.ts) come before all. */
-export const LAYERS = [
+const LAYERS = [
   'settings',
   'model',
   'dockerfile',

@@ -53,6 +53,22 @@ try {
   unavailable = (error as Error).message.split('\n')[0] ?? 'no engine'
 }
 
+/** Runs the CLI from source in its own process, as a user would. */
+function cli(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'specs/support/cli.ts', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString()
+  })
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString()
+  })
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })))
+}
+
 /** Writes what a run measured as each fixture's recording. */
 function writeRecordings(measured: { plan: RunPlan; facts: RunFacts }[], where: string): void {
   for (const scenario of scenarios) {
@@ -172,6 +188,21 @@ if (!session) {
     expect(runId, stderr).toBeDefined()
     expect(await leftBy(runId ?? '')).toEqual({ images: [], containers: [], temp: [] })
   }, 180_000)
+
+  it('two runs on one engine at once both succeed and each leaves nothing behind', async () => {
+    const lesson = join(FIXTURES, 'scratch-service', 'lesson.md')
+    const runs = await Promise.all([
+      cli('verify', lesson, '--no-pull', '--no-cache'),
+      cli('verify', lesson, '--no-pull', '--no-cache'),
+    ])
+    for (const run of runs) {
+      expect(run.code, run.stderr).toBe(0)
+      const runId = /lessonproof: run ([a-z0-9]+),/.exec(run.stderr)?.[1]
+      expect(runId, run.stderr).toBeDefined()
+      expect(await leftBy(runId ?? '')).toEqual({ images: [], containers: [], temp: [] })
+    }
+    expect(runs[0]?.stdout).toEqual(runs[1]?.stdout)
+  }, 300_000)
 
   for (const scenario of scenarios) {
     const path = join(FIXTURES, scenario, 'lesson.md')

@@ -2,7 +2,13 @@ import { Readable, Writable } from 'node:stream'
 import { finished } from 'node:stream/promises'
 import { stripVTControlCharacters } from 'node:util'
 import type Dockerode from 'dockerode'
-import { GenericContainer, getContainerRuntimeClient, type StartedTestContainer, Wait } from 'testcontainers'
+import {
+  GenericContainer,
+  getContainerRuntimeClient,
+  ImageName,
+  type StartedTestContainer,
+  Wait,
+} from 'testcontainers'
 import type { ImageFacts } from '../model/index.js'
 import { RUN_LABEL } from '../settings/index.js'
 import type { BuildRequest, BuildResult, Engine, Running, RunRequest } from './engine.js'
@@ -117,22 +123,21 @@ export class DockerEngine implements Engine {
   }
 
   async ensureImage(ref: string, pull: boolean): Promise<{ id: string } | { missing: string }> {
-    const docker = await this.docker()
-    const inspect = async () => ((await docker.getImage(ref).inspect()) as { Id: string }).Id
-    try {
-      return { id: await inspect() }
-    } catch {
-      // Not local: one pull, which fails fast where no registry is reachable.
+    const { image } = await getContainerRuntimeClient()
+    const name = ImageName.fromString(ref)
+    if (!(await image.exists(name))) {
+      if (!pull) return { missing: 'not in the engine, and pulling is off' }
+      try {
+        // With the credentials of the Docker config, as `docker pull` would; fails fast where no registry answers.
+        await image.pull(name)
+      } catch (error) {
+        return { missing: (error as Error).message.split('\n')[0] ?? 'pull failed' }
+      }
     }
-    if (!pull) return { missing: 'not in the engine, and pulling is off' }
     try {
-      const stream = await docker.pull(ref)
-      await new Promise<void>((resolve, reject) =>
-        docker.modem.followProgress(stream, (err: Error | null) => (err ? reject(err) : resolve())),
-      )
-      return { id: await inspect() }
+      return { id: (await image.inspect(name)).Id }
     } catch (error) {
-      return { missing: (error as Error).message.split('\n')[0] ?? 'pull failed' }
+      return { missing: (error as Error).message.split('\n')[0] ?? 'not found after pulling' }
     }
   }
 

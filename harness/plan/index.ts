@@ -94,8 +94,9 @@ function needsOf(claims: Claim[], iterations: Iterations) {
   const routes = new Map<number, { method: string; path: string; app: string }[]>()
   const baseImages = new Set<string>()
   for (const claim of claims) {
-    const measured = kindOf(claim).measured
-    for (const need of (measured && measured.needs?.(claim, iterations)) || []) {
+    const { measured } = kindOf(claim)
+    const wanted = measured === false ? [] : (measured.needs?.(claim, iterations) ?? [])
+    for (const need of wanted) {
       if (need.kind === 'path') {
         const set = paths.get(need.iteration.index) ?? new Set()
         set.add(need.path)
