@@ -94,7 +94,7 @@ if (!docker) {
   }, 180_000)
 
   afterAll(async () => {
-    const { stdout } = await execa('docker', ['images', '-q', '--filter', `label=${LABEL}`], {
+    const { stdout } = await execa('docker', ['images', '-qa', '--filter', `label=${LABEL}`], {
       reject: false,
     })
     const ids = [...new Set(stdout.split('\n').filter(Boolean))]
