@@ -5,8 +5,8 @@
 import { access, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { execa } from 'execa'
 import { type BrowserContext, chromium } from 'playwright-core'
+import { aptInstall } from './apt.js'
 
 export const CHROMIUM = '/usr/bin/chromium'
 
@@ -20,10 +20,8 @@ export async function ensureChromium(): Promise<string | { missing: string }> {
   if (await present()) return CHROMIUM
   if (process.getuid?.() !== 0)
     return { missing: `${CHROMIUM} is not installed (apt-get install -y chromium)` }
-  const install = await execa('apt-get', ['install', '-y', '-q', 'chromium'], { reject: false, all: true })
-  if (install.exitCode !== 0 || !(await present())) {
-    return { missing: `apt-get install chromium failed:\n${install.all?.slice(-2000) ?? ''}` }
-  }
+  const apt = await aptInstall('chromium')
+  if (!apt.ok || !(await present())) return { missing: `apt-get install chromium failed:\n${apt.log}` }
   return CHROMIUM
 }
 

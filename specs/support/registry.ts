@@ -8,6 +8,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { execa } from 'execa'
+import { aptInstall } from './apt.js'
 
 export interface LabRegistry {
   /** `127.0.0.1:5000`: the registry part of the references pushed to it. */
@@ -36,7 +37,10 @@ async function installed(): Promise<boolean> {
 export async function ensureRegistry(port = 5000): Promise<LabRegistry> {
   const host = `${HOST}:${port}`
   if (await answers(host)) return { host, started: false, stop: async () => {} }
-  if (!(await installed())) await execa('apt-get', ['install', '-y', '-q', 'docker-registry'])
+  if (!(await installed())) {
+    const apt = await aptInstall('docker-registry')
+    if (!apt.ok) throw new Error(`apt-get install docker-registry failed:\n${apt.log}`)
+  }
 
   const dir = await mkdtemp(join(tmpdir(), 'lessonproof-registry-'))
   const config = join(dir, 'config.yml')
