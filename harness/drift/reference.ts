@@ -13,7 +13,7 @@ const DOCKER_HUB_API = 'registry-1.docker.io'
 
 /** An image reference, normalised as Docker does. */
 export const ImageReference = z.object({
-  /** The registry's host (and port). @example "docker.io" @example "127.0.0.1:5000" */
+  /** The registry's host (and port). @example "docker.io" @example "registry.example:5000" */
   registry: z.string().min(1),
   /** The repository within it; Docker Hub's official images under `library/`. @example "library/python" */
   repository: z.string().min(1),
