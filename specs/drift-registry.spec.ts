@@ -194,5 +194,16 @@ if (!docker) {
       expect(viaEngine).toBeInstanceOf(RegistryUnreachableError)
       expect((viaEngine as RegistryUnreachableError).address).toBe(`http://127.0.0.1:${port}`)
     })
+
+    it('says unreachable once the registry it resolved against is stopped', async (context) => {
+      if (!registry.started) context.skip(`the registry on ${registry.host} was not started by this spec`)
+      await registry.stop()
+      const error = await rejection(registryResolver.resolve(parseReference(stable)))
+      expect(error).toBeInstanceOf(RegistryUnreachableError)
+      expect((error as RegistryUnreachableError).address).toBe(`http://${registry.host}`)
+      expect(await rejection(engineResolver.resolve(parseReference(stable)))).toBeInstanceOf(
+        RegistryUnreachableError,
+      )
+    })
   })
 }

@@ -62,8 +62,9 @@ export async function ensureRegistry(port = 5000): Promise<LabRegistry> {
     log = (log + chunk.toString()).slice(-4000)
   })
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  const running = () => child.exitCode === null && child.signalCode === null
   const stop = async () => {
-    if (child.exitCode === null) {
+    if (running()) {
       child.kill('SIGTERM')
       await exited
     }
@@ -71,7 +72,7 @@ export async function ensureRegistry(port = 5000): Promise<LabRegistry> {
   }
   for (let i = 0; i < 100; i++) {
     if (await answers(host)) return { host, started: true, stop }
-    if (child.exitCode !== null) break
+    if (!running()) break
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
   await stop()
