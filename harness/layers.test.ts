@@ -23,6 +23,7 @@ const LAYERS = [
   'checks',
   'report',
   'verify',
+  'drift',
   'cli',
   'public',
 ]
