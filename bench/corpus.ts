@@ -8,7 +8,7 @@
  * names and the Python version vary per lesson; every number is derived from the lesson's own
  * sizes and logs, so the claims hold (most are blocked in a static run, none should fail).
  *
- * Lesson K depends only on (seed, K): a corpus of 10 is the first 10 lessons of a corpus of 1000.
+ * Document K depends only on (seed, K): a corpus of 10 is the first 10 lessons of a corpus of 1000.
  *
  *   npx tsx bench/corpus.ts DIR [--count N] [--seed S]
  */
@@ -16,6 +16,7 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { dockerSize, parseSize } from '../harness/model/units.js'
 
 export const DEFAULT_COUNT = 1000
 export const DEFAULT_SEED = 0x1e55_0f5
@@ -83,21 +84,10 @@ interface Shown {
   bytes: number
 }
 
-/** Decimal units, three significant digits: what `docker images` prints. */
+/** What `docker images` prints for a size, and the bytes that text stands for. */
 function shown(bytes: number): Shown {
-  const units = ['B', 'kB', 'MB', 'GB', 'TB']
-  let value = bytes
-  let i = 0
-  while (value >= 1000 && i < units.length - 1) {
-    value /= 1000
-    i++
-  }
-  let digits = Number(value.toPrecision(3))
-  if (digits >= 1000 && i < units.length - 1) {
-    digits = Number((digits / 1000).toPrecision(3))
-    i++
-  }
-  return { text: `${digits}${units[i]}`, bytes: digits * 1000 ** i }
+  const text = dockerSize(bytes)
+  return { text, bytes: parseSize(text)?.bytes ?? bytes }
 }
 
 /** A heading's or bullet's approximation: "~1.2GB", "~180MB", "~115MB". */
@@ -1219,7 +1209,7 @@ Verify your learning by building an optimized image for your Part 6 FastAPI agen
 
 ## Reflect on Your Skill
 
-You built a \`docker-deployment\` skill in Lesson 0. Test and improve it based on what you learned.
+You built a \`docker-deployment\` skill in Document 0. Test and improve it based on what you learned.
 
 ### Test Your Skill
 

@@ -13,7 +13,7 @@ import { cpus, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { execa } from 'execa'
 import { parseDockerfile } from '../harness/dockerfile/index.js'
-import { loadLesson } from '../harness/parse/index.js'
+import { loadDocument } from '../harness/parse/index.js'
 
 const LESSONS = ['fixtures/lessons/fastapi-tasks/lesson.md', 'fixtures/lessons/scratch-service/lesson.md']
 const DOCKER = '/usr/bin/docker'
@@ -29,7 +29,7 @@ interface Job {
 async function contexts(root: string): Promise<Job[]> {
   const jobs: Job[] = []
   for (const path of LESSONS) {
-    const lesson = await loadLesson(path)
+    const lesson = await loadDocument(path)
     for (const it of lesson.iterations) {
       const context = join(root, `ctx-${jobs.length}`)
       for (const [name, file] of Object.entries(it.files)) {

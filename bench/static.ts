@@ -162,13 +162,13 @@ async function timeCase(
     process.stdout.write(`  ${name}: ${i < 0 ? 'warm-up' : `run ${i + 1}/${runs}`} ${secs(run.ms)}${cpu}\n`)
   }
   const report = JSON.parse(await readFile(json, 'utf8')) as {
-    lessons: { claims: unknown[] }[]
+    documents: { claims: unknown[] }[]
     totals: Totals
   }
   return {
     name,
-    documents: report.lessons.length,
-    claims: report.lessons.reduce((sum, l) => sum + l.claims.length, 0),
+    documents: report.documents.length,
+    claims: report.documents.reduce((sum, l) => sum + l.claims.length, 0),
     runs: times,
     cpu: cpuTimes,
     targetMs,

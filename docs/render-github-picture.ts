@@ -25,7 +25,7 @@ if (!reportPath || !outPath) {
 }
 
 const report = Report.parse(JSON.parse(await readFile(reportPath, 'utf8')))
-const failing = report.lessons.flatMap((l) =>
+const failing = report.documents.flatMap((l) =>
   l.claims.filter((c) => c.verdict === 'fail' && c.ledger === undefined).map((c) => ({ path: l.path, ...c })),
 )
 const claim = pick

@@ -11,7 +11,7 @@ export function truncate(text: string, max = RECEIVED_MAX): string {
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat
 }
 
-export interface LessonErrorFields {
+export interface DocumentErrorFields {
   file: string
   line: number
   /** What went wrong, in one sentence. */
@@ -24,15 +24,15 @@ export interface LessonErrorFields {
 }
 
 /** A lesson document lessonproof cannot read: bad YAML, an unterminated fence, a binary file… */
-export class LessonError extends Error {
-  override readonly name = 'LessonError'
+export class DocumentError extends Error {
+  override readonly name = 'DocumentError'
   readonly file: string
   readonly line: number
   readonly reason: string
   readonly expected: string | undefined
   readonly received: string | undefined
 
-  constructor(fields: LessonErrorFields) {
+  constructor(fields: DocumentErrorFields) {
     const parts = [`${fields.file}:${fields.line}: ${fields.reason}`]
     if (fields.expected !== undefined)
       parts.push(`  expected: ${fields.expected.replace(/\n/g, '\n            ')}`)

@@ -1,6 +1,6 @@
 /** Builders for small lessons written inline in tests, the way the course writes them. */
 import { expect } from 'vitest'
-import { LessonError } from './errors.js'
+import { DocumentError } from './errors.js'
 
 /** A code fence. */
 export const F = '```'
@@ -60,15 +60,15 @@ export const lessonBuilding = (n: number, ...sections: string[]) =>
     ...sections,
   )
 
-/** The LessonError `run` throws, so its file, line and fields can be checked beside its message. */
-export function refusal(run: () => unknown): LessonError {
+/** The DocumentError `run` throws, so its file, line and fields can be checked beside its message. */
+export function refusal(run: () => unknown): DocumentError {
   try {
     run()
   } catch (error) {
-    expect(error).toBeInstanceOf(LessonError)
-    return error as LessonError
+    expect(error).toBeInstanceOf(DocumentError)
+    return error as DocumentError
   }
-  throw new Error('expected a LessonError, but the input was accepted')
+  throw new Error('expected a DocumentError, but the input was accepted')
 }
 
 /** The testcases of a JUnit document, as plain objects: attributes under `@name`, text under `#text`. */
@@ -115,61 +115,4 @@ export async function junitSchemaErrors(xml: string): Promise<{ strict: string[]
       })
     ).errors.map((e) => e.message)
   return { strict: await errors(schema), extended: await errors(extended) }
-}
-
-/**
- * A JSON report by hand, for the reporters' unit tests: one of each outcome (pass, fail,
- * ledgered, blocked), an unreadable document and a stale ledger entry, with text that needs
- * escaping in XML, workflow commands and Markdown. A real run's report is fed to them in specs/.
- */
-export function sampleReport(): import('./model/report.js').Report {
-  const claim = (line: number, title: string, verdict: 'pass' | 'fail' | 'blocked', reason: string) => ({
-    id: `c${line}`,
-    kind: 'reduction',
-    name: `lessons/a.md:${line} ${title}`,
-    line,
-    text: `| Slim | 458MB | ${title} |`,
-    title,
-    verdict,
-    reason,
-  })
-  return {
-    tool: 'lessonproof',
-    version: '0.1.0',
-    mode: 'static',
-    lessons: [
-      {
-        path: 'lessons/a.md',
-        role: 'lesson',
-        claims: [
-          claim(10, 'naive → slim is 62%', 'pass', 'holds'),
-          {
-            ...claim(12, 'naive → slim is 50%', 'fail', '1.21GB → 458MB is 62.15%, not 50%\n<none> | a: b'),
-            expected: '50%',
-            measured: '62.15%',
-          },
-          { ...claim(14, 'slim is 458MB', 'fail', 'is 400MB'), ledger: 'the table rounds wrongly, reviewed' },
-          claim(
-            16,
-            'app:slim is 458MB',
-            'blocked',
-            'needs a build of app:slim; this run is static (--static)',
-          ),
-        ],
-      },
-      {
-        path: 'lessons/b.md',
-        role: 'lesson',
-        error: {
-          line: 7,
-          message:
-            'lessons/b.md:7: code fence ``` opened at line 7 never closes\n  expected: a closing fence',
-        },
-        claims: [],
-      },
-    ],
-    staleLedger: [{ name: 'lessons/a.md:20 base image is 50MB', reason: 'was 40MB before the fix' }],
-    totals: { pass: 1, fail: 1, ledgered: 1, blocked: 1, errors: 1 },
-    exitCode: 2,
-  }
 }

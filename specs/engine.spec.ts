@@ -1,20 +1,26 @@
 /**
- * The fixture lessons, built, run and measured with a real engine: one test per claim,
- * against the verdict (and reason) each fixture's expected.json says, as reviewed.
+ * The fixture lessons, built, run and measured with a real engine: one test per claim, against
+ * the verdict (and reason) each fixture's expected.json says, as reviewed.
  *
  * Runs when an engine answers; skipped with the reason when none does, unless
  * LESSONPROOF_REQUIRE_ENGINE=1 (set by .ci/run), which turns a missing engine into a failure.
- * LESSONPROOF_UPDATE_EXPECTED=1 rewrites expected.json from this run, for review.
+ * LESSONPROOF_UPDATE_EXPECTED=1 rewrites expected.json from this run, for review;
+ * LESSONPROOF_RECORD_FACTS=1 writes each fixture's recorded.json, the facts the fake engine
+ * replays in the unit tests of the plan and measure stages.
  */
 import { spawn } from 'node:child_process'
 import { appendFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { readdir } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { contextKey, type Recording } from '../harness/engine/fake-engine.js'
+import { configureTestcontainers } from '../harness/engine/settings.js'
+import type { Claim } from '../harness/kinds/index.js'
 import { type EngineSession, openEngineSession } from '../harness/measure/session.js'
-import type { Status } from '../harness/model/index.js'
-import { type VerifyResult, verify } from '../harness/verify/index.js'
+import type { RunFacts, Status } from '../harness/model/index.js'
+import type { RunPlan } from '../harness/plan/index.js'
+import type { VerifyResult } from '../harness/report/index.js'
+import { verify } from '../harness/verify/index.js'
+import { leftBy } from './support/engine.js'
 
 interface Expected {
   verdict: Status
@@ -25,20 +31,12 @@ interface Expected {
 const FIXTURES = 'fixtures/lessons'
 const required = process.env.LESSONPROOF_REQUIRE_ENGINE === '1'
 const update = process.env.LESSONPROOF_UPDATE_EXPECTED === '1'
+const record = process.env.LESSONPROOF_RECORD_FACTS === '1'
 const scenarios = readdirSync(FIXTURES).filter((s) => existsSync(join(FIXTURES, s, 'lesson.md')))
+const expectedOf = (scenario: string) =>
+  JSON.parse(readFileSync(join(FIXTURES, scenario, 'expected.json'), 'utf8')) as Record<string, Expected>
 
-/** Images (tagged or not) and containers the engine holds that were made at or after `seconds`. */
-async function madeSince(seconds: number): Promise<{ images: string[]; containers: string[] }> {
-  const { getContainerRuntimeClient } = await import('testcontainers')
-  const docker = (await getContainerRuntimeClient()).container.dockerode
-  const images = (await docker.listImages({ all: true })).filter((i) => i.Created >= seconds)
-  const containers = (await docker.listContainers({ all: true })).filter((c) => c.Created >= seconds)
-  return {
-    images: images.map((i) => i.RepoTags?.join(',') ?? i.Id),
-    containers: containers.map((c) => c.Image),
-  }
-}
-
+configureTestcontainers(process.env)
 let session: EngineSession | undefined
 let unavailable = ''
 try {
@@ -46,12 +44,58 @@ try {
   const logFile = process.env.LESSONPROOF_SPEC_LOG
   session = await openEngineSession(
     { pull: false, cacheDir: process.env.LESSONPROOF_CACHE_DIR ?? '.lessonproof/cache' },
+    { concurrency: 2, memoryBytes: 512 * 1024 * 1024, cpus: 1 },
     (line) => {
       if (logFile) appendFileSync(logFile, `${new Date().toISOString()} ${line}\n`)
     },
   )
 } catch (error) {
   unavailable = (error as Error).message.split('\n')[0] ?? 'no engine'
+}
+
+/** Runs the CLI from source in its own process, as a user would. */
+function cli(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'specs/support/cli.ts', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString()
+  })
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString()
+  })
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })))
+}
+
+/** Writes what a run measured as each fixture's recording. */
+function writeRecordings(measured: { plan: RunPlan; facts: RunFacts }[], where: string): void {
+  for (const scenario of scenarios) {
+    const path = join(FIXTURES, scenario, 'lesson.md')
+    const recording: Recording = {
+      recorded: new Date().toISOString().slice(0, 10),
+      engine: where,
+      bases: {},
+      builds: {},
+    }
+    for (const { plan, facts } of measured) {
+      for (const it of plan.iterations.filter((i) => i.document === path)) {
+        const f = facts.iterations[path]?.[it.key]
+        if (!f || f.status === 'blocked') continue
+        recording.builds[contextKey(it.dockerfile, it.files)] = {
+          ...(f.status === 'build-failed'
+            ? { buildError: (f.reason?.split('\n')[0] ?? '').replace(/^\S+ did not build: /, '') }
+            : {}),
+          ...(f.image ? { image: f.image } : {}),
+          ...(f.paths ? { paths: f.paths } : {}),
+          ...(f.health ? { health: f.health } : {}),
+          ...(f.routes ? { routes: f.routes } : {}),
+        }
+      }
+    }
+    writeFileSync(join(FIXTURES, scenario, 'recorded.json'), `${JSON.stringify(recording, null, 2)}\n`)
+  }
 }
 
 if (!session) {
@@ -64,30 +108,53 @@ if (!session) {
   }
 } else {
   const open = session
-  const runStarted = Math.floor(Date.now() / 1000)
-  const tempBefore = new Set((await readdir(tmpdir())).filter((d) => d.startsWith('lessonproof-')))
-  let result: VerifyResult
-  let left: string[]
-  try {
-    result = await verify({
-      paths: scenarios.map((s) => join(FIXTURES, s, 'lesson.md')),
-      mode: 'engine',
-      measure: open.measure,
-    })
-  } finally {
-    left = await open.close()
-  }
+  let result: VerifyResult<Claim>
+  let left: string[] = []
+
+  beforeAll(async () => {
+    const measured: { plan: RunPlan; facts: RunFacts }[] = []
+    try {
+      result = await verify({
+        paths: scenarios.map((s) => join(FIXTURES, s, 'lesson.md')),
+        engine: {
+          options: open.options,
+          measure: async (plan) => {
+            const facts = await open.measure(plan)
+            measured.push({ plan, facts })
+            return facts
+          },
+        },
+      })
+    } finally {
+      left = await open.close()
+    }
+    if (record) {
+      // The bases the fixtures build from, as this engine has them.
+      writeRecordings(measured, open.where)
+      const { getContainerRuntimeClient } = await import('testcontainers')
+      const docker = (await getContainerRuntimeClient()).container.dockerode
+      for (const scenario of scenarios) {
+        const file = join(FIXTURES, scenario, 'recorded.json')
+        const recording = JSON.parse(readFileSync(file, 'utf8')) as Recording
+        for (const ref of ['debian:bookworm', 'debian:bookworm-slim']) {
+          const info = (await docker.getImage(ref).inspect()) as { Id: string; Size: number }
+          recording.bases[ref] = { id: info.Id, size: info.Size }
+        }
+        writeFileSync(file, `${JSON.stringify(recording, null, 2)}\n`)
+      }
+    }
+  }, 900_000)
+
+  afterAll(async () => {
+    await open.close()
+  })
 
   it('removes every image, container and temp dir the run created', async () => {
     expect(left).toEqual([])
-    // Tagged or not (intermediate layers), nothing made since the run began is left.
-    expect(await madeSince(runStarted)).toEqual({ images: [], containers: [] })
-    const temp = (await readdir(tmpdir())).filter((d) => /^lessonproof-(context|volume)-/.test(d))
-    expect(temp.filter((d) => !tempBefore.has(d))).toEqual([])
+    expect(await leftBy(open.options.runId)).toEqual({ images: [], containers: [], temp: [] })
   })
 
   it('Ctrl-C during a build aborts it and removes what the run had created', async () => {
-    const started = Math.floor(Date.now() / 1000)
     const child = spawn(
       process.execPath,
       [
@@ -117,40 +184,62 @@ if (!session) {
     child.kill('SIGINT')
     expect(await exited, stderr).toBe(130)
     expect(stderr).toContain('removing what this run created')
-    expect(await madeSince(started)).toEqual({ images: [], containers: [] })
+    const runId = /lessonproof: run ([a-z0-9]+),/.exec(stderr)?.[1]
+    expect(runId, stderr).toBeDefined()
+    expect(await leftBy(runId ?? '')).toEqual({ images: [], containers: [], temp: [] })
   }, 180_000)
+
+  it('two runs on one engine at once both succeed and each leaves nothing behind', async () => {
+    const lesson = join(FIXTURES, 'scratch-service', 'lesson.md')
+    const runs = await Promise.all([
+      cli('verify', lesson, '--no-pull', '--no-cache'),
+      cli('verify', lesson, '--no-pull', '--no-cache'),
+    ])
+    for (const run of runs) {
+      expect(run.code, run.stderr).toBe(0)
+      const runId = /lessonproof: run ([a-z0-9]+),/.exec(run.stderr)?.[1]
+      expect(runId, run.stderr).toBeDefined()
+      expect(await leftBy(runId ?? '')).toEqual({ images: [], containers: [], temp: [] })
+    }
+    expect(runs[0]?.stdout).toEqual(runs[1]?.stdout)
+  }, 300_000)
 
   for (const scenario of scenarios) {
     const path = join(FIXTURES, scenario, 'lesson.md')
-    const doc = result.documents.find((d) => d.path === path)
     const expectedPath = join(FIXTURES, scenario, 'expected.json')
-    if (update && doc) {
-      const snapshot: Record<string, Expected> = {}
-      for (const c of doc.claims) {
-        const key = c.name.slice(path.length + 1)
-        snapshot[key] =
-          c.verdict.status === 'pass'
-            ? { verdict: c.verdict.status }
-            : { verdict: c.verdict.status, reason: c.verdict.reason }
-      }
-      writeFileSync(expectedPath, `${JSON.stringify(snapshot, null, 2)}\n`)
-    }
-    const expected = JSON.parse(readFileSync(expectedPath, 'utf8')) as Record<string, Expected>
+    const expected = expectedOf(scenario)
+    const docOf = () => result.documents.find((d) => d.path === path)
 
     describe(scenario, () => {
+      beforeAll(() => {
+        const doc = docOf()
+        if (!update || !doc) return
+        const snapshot: Record<string, Expected> = {}
+        for (const c of doc.claims) {
+          const key = c.name.slice(path.length + 1)
+          snapshot[key] =
+            c.verdict.status === 'pass'
+              ? { verdict: 'pass' }
+              : { verdict: c.verdict.status, reason: c.verdict.reason }
+        }
+        writeFileSync(expectedPath, `${JSON.stringify(snapshot, null, 2)}\n`)
+      })
       it(`${path} parses`, () => {
-        expect(doc?.error?.message).toBeUndefined()
+        expect(docOf()?.error?.message).toBeUndefined()
       })
       it(`${path} has exactly the claims expected.json lists`, () => {
-        expect(doc?.claims.map((c) => c.name.slice(path.length + 1)).sort()).toEqual(
-          Object.keys(expected).sort(),
-        )
+        expect(
+          docOf()
+            ?.claims.map((c) => c.name.slice(path.length + 1))
+            .sort(),
+        ).toEqual(Object.keys(expected).sort())
       })
-      for (const claim of doc?.claims ?? []) {
-        const want = expected[claim.name.slice(path.length + 1)]
-        it(claim.name, () => {
-          expect(claim.verdict.status, claim.verdict.reason).toBe(want?.verdict)
-          if (want?.reason) expect(claim.verdict.reason).toContain(want.reason)
+      for (const [key, want] of Object.entries(expected)) {
+        it(`${path}:${key}`, () => {
+          const claim = docOf()?.claims.find((c) => c.name === `${path}:${key}`)
+          expect(claim, `no claim ${key}`).toBeDefined()
+          expect(claim?.verdict.status, claim?.verdict.reason).toBe(want.verdict)
+          if (want.reason) expect(claim?.verdict.reason).toContain(want.reason)
         })
       }
     })

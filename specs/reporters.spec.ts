@@ -14,12 +14,13 @@ const WRONG = courseLesson(1, '50%')
 const KNOWN = courseLesson(0, '40%')
 const GOOD = courseLesson(2, '62%')
 const BROKEN = broken(0)
-const KNOWN_CLAIM = `lessons/known.md:${slimRow(KNOWN)} naive → slim reduction is 40% (comparison table)`
-const FIXED_CLAIM = `lessons/good.md:${slimRow(GOOD)} naive → slim reduction is 50% (comparison table)`
-const LEDGER = [
-  `- claim: ${JSON.stringify(KNOWN_CLAIM)}\n  reason: "the table's reduction was never measured"\n`,
-  `- claim: ${JSON.stringify(FIXED_CLAIM)}\n  reason: "said 50% before the table was fixed"\n`,
-].join('')
+
+/** A ledger entry for the reduction claim of a document, by the id a run reports for it. */
+function entry(report: Report, path: string, reason: string): string {
+  const claim = report.documents.find((d) => d.path === path)?.claims.find((x) => x.kind === 'reduction')
+  if (!claim) throw new Error(`${path} has no reduction claim`)
+  return `- file: ${path}\n  claim: ${JSON.stringify(claim.id)}\n  line: ${claim.line}\n  reason: ${JSON.stringify(reason)}\n`
+}
 
 let c: Course
 let report: Report
@@ -37,9 +38,17 @@ beforeAll(async () => {
     'lessons/known.md': KNOWN,
     'lessons/good.md': GOOD,
     'lessons/broken.md': BROKEN,
-    'lessonproof-ledger.yaml': LEDGER,
     'summary.md': '# an earlier step\n',
   })
+  // The ledger names claims by the ids a run reports: known.md's false reduction, and good.md's
+  // true one (an entry that no failing claim matches, as when an author fixed the claim).
+  await c.run(['verify', '--static', '--json', 'first.json'])
+  const first = await c.report('first.json')
+  await c.write(
+    'lessonproof-ledger.yaml',
+    entry(first, 'lessons/known.md', "the table's reduction was never measured") +
+      entry(first, 'lessons/good.md', 'said 50% before the table was fixed'),
+  )
   ENV.GITHUB_STEP_SUMMARY = `${c.dir}/summary.md`
   run = await c.run(
     [
@@ -62,7 +71,7 @@ afterAll(async () => {
   await c.remove()
 })
 
-const claims = () => report.lessons.flatMap((l) => l.claims.map((claim) => ({ path: l.path, ...claim })))
+const claims = () => report.documents.flatMap((l) => l.claims.map((claim) => ({ path: l.path, ...claim })))
 const failing = () => claims().filter((x) => x.verdict === 'fail' && x.ledger === undefined)
 
 describe('the run fed to the reporters', () => {
@@ -71,7 +80,7 @@ describe('the run fed to the reporters', () => {
     expect(report.totals).toMatchObject({ fail: 1, ledgered: 1, errors: 1 })
     expect(report.totals.pass).toBeGreaterThan(0)
     expect(report.totals.blocked).toBeGreaterThan(0)
-    expect(report.staleLedger.map((e) => e.name)).toEqual([FIXED_CLAIM])
+    expect(report.staleLedger).toMatchObject([{ file: 'lessons/good.md', line: slimRow(GOOD) }])
   })
 })
 
@@ -108,7 +117,8 @@ describe('junit', () => {
       '@line': String(fence),
       error: { '@type': 'LessonError' },
     })
-    expect(byName.get(`ledger entry "${FIXED_CLAIM}"`)).toMatchObject({
+    const stale = report.staleLedger[0]
+    expect(byName.get(`ledger entry "${stale?.claim}"`)).toMatchObject({
       '@file': 'lessons/good.md',
       '@line': String(slimRow(GOOD)),
       failure: { '@type': 'stale-ledger-entry' },
@@ -144,7 +154,7 @@ describe('github', () => {
   it('appends a table of the run to the job summary, and the failures linked to their lines', async () => {
     const summary = await c.read('summary.md')
     expect(summary.startsWith('# an earlier step\n## lessonproof (static)\n')).toBe(true)
-    for (const lesson of report.lessons) {
+    for (const lesson of report.documents) {
       if (lesson.error) {
         expect(summary).toContain(`| <code>${lesson.path}</code> | unreadable | | | |`)
         continue

@@ -8,7 +8,7 @@ import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sortReport } from '../harness/report/merge.js'
 import { familyOf } from '../harness/select/index.js'
-import { broken, type Course, course, courseLesson, slimRow } from './support/course.js'
+import { broken, type Course, course, courseLesson } from './support/course.js'
 
 const FILES: Record<string, string> = {
   'lessons/a.md': courseLesson(4, '62%'),
@@ -23,7 +23,6 @@ const FILES: Record<string, string> = {
   'lessons/part-2/g.md': courseLesson(0, '62%'),
   'app/main.py': 'print("not a lesson")\n',
 }
-const C_CLAIM = `lessons/c.md:${slimRow(FILES['lessons/c.md'] ?? '')} naive → slim reduction is 40% (comparison table)`
 const FAMILIES = [
   'lessons/a.md',
   'lessons/b.md',
@@ -38,10 +37,16 @@ describe('--shard and report merge', () => {
   let c: Course
 
   beforeAll(async () => {
-    c = await course({
-      ...FILES,
-      'lessonproof-ledger.yaml': `- claim: ${JSON.stringify(C_CLAIM)}\n  reason: "reviewed: the table is wrong"\n`,
-    })
+    c = await course(FILES)
+    // c.md's false reduction goes into the ledger, by the id a run reports for it.
+    await c.run(['verify', '--static', '--json', 'first.json'])
+    const claim = (await c.report('first.json')).documents
+      .find((d) => d.path === 'lessons/c.md')
+      ?.claims.find((x) => x.kind === 'reduction' && x.verdict === 'fail')
+    await c.write(
+      'lessonproof-ledger.yaml',
+      `- file: lessons/c.md\n  claim: ${JSON.stringify(claim?.id)}\n  reason: "reviewed: the table is wrong"\n`,
+    )
     await c.run(['verify', '--static', '--json', 'all.json'])
   })
 
@@ -67,11 +72,11 @@ describe('--shard and report merge', () => {
         files.push(`shard-${n}-${i}.json`)
       }
       const shards = await Promise.all(files.map((f) => c.report(f)))
-      const families = shards.map((s) => [...new Set(s.lessons.map((l) => familyOf(l.path)))])
+      const families = shards.map((s) => [...new Set(s.documents.map((l) => familyOf(l.path)))])
       expect(families.flat().sort()).toEqual(FAMILIES)
       // A family's documents are never split between shards.
       for (const [i, shard] of shards.entries())
-        for (const lesson of shard.lessons) expect(families[i]).toContain(familyOf(lesson.path))
+        for (const lesson of shard.documents) expect(families[i]).toContain(familyOf(lesson.path))
 
       const merged = await c.run(['report', 'merge', ...files, '--json', `merged-${n}.json`])
       const all = await c.report('all.json')
@@ -104,7 +109,7 @@ describe('--changed', () => {
   }
   const verified = async (...argv: string[]) => {
     const { code, err } = await c.run(['verify', '--static', ...argv, '--json', 'changed.json'])
-    return { code, err, paths: (await c.report('changed.json')).lessons.map((l) => l.path) }
+    return { code, err, paths: (await c.report('changed.json')).documents.map((l) => l.path) }
   }
 
   beforeAll(async () => {

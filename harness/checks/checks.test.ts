@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { extractClaims } from '../claims/index.js'
-import type { Claim, ClaimKind, Verdict } from '../model/index.js'
+import type { Claim, ClaimKind } from '../kinds/index.js'
+import type { Verdict } from '../model/index.js'
 import { parseDocument } from '../parse/index.js'
+import { DEFAULT_SETTINGS } from '../settings/index.js'
 import { file, lesson, NAIVE, output, SLIM, shell } from '../testing.js'
-import { CheckContext, checkClaim, DEFAULT_TOLERANCES, type Family, staticMeasurements } from './index.js'
+import { CheckContext, checkClaim, type Family } from './index.js'
 
 const table = (...rows: string[]) =>
   ['## Results\n', '| Version | Size | Reduction |', '|---|---|---|', ...rows, ''].join('\n')
@@ -25,8 +27,8 @@ function check(docs: Record<string, string>): Checked[] {
     docs: parsed.map((doc) => ({ doc, claims: extractClaims(doc, main) })),
   }
   return family.docs.flatMap(({ doc, claims }) => {
-    const ctx = new CheckContext(doc, claims, family, DEFAULT_TOLERANCES, staticMeasurements)
-    return claims.map((claim) => ({ claim, verdict: checkClaim(claim, ctx) }))
+    const ctx = new CheckContext(doc, claims, family, DEFAULT_SETTINGS)
+    return (claims as Claim[]).map((claim) => ({ claim, verdict: checkClaim(claim, ctx) }))
   })
 }
 

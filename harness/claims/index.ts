@@ -1,30 +1,19 @@
-/** Stage 2: parsed lesson → claims, each typed, with its source line and the iteration it speaks of. */
-import type { Claim, Lesson } from '../model/index.js'
-import { codeClaims } from './code.js'
-import { Extraction } from './context.js'
-import { outputClaims } from './outputs.js'
-import { proseClaims } from './prose.js'
-import { tableClaims } from './tables.js'
-import { transcriptClaims } from './transcript.js'
-
-export { isDockerfile, pythonLiteral } from './code.js'
-export { matchIteration, normName, versionKey } from './iterations.js'
-export * from './size.js'
+/** Stage 2: document → claims. Every registered kind reads the document; claims come out in line order. */
+import { type Claim, KINDS } from '../kinds/index.js'
+import { Extraction } from '../kinds/kit/index.js'
+import type { Document } from '../model/index.js'
 
 /**
- * Every claim a document makes. A summary card or export has no iterations of its own:
- * its claims speak of its lesson's (`lesson`).
+ * Every claim a document makes. A summary card or export has no iterations of its own: its
+ * claims speak of its lesson's (`lesson`).
  */
-export function extractClaims(doc: Lesson, lesson?: Lesson): Claim[] {
+export function extractClaims(doc: Document, lesson?: Document): Claim[] {
   const iterations = doc.iterations.length > 0 ? doc.iterations : (lesson?.iterations ?? [])
   const x = new Extraction(doc, iterations)
-  if (doc.role === 'transcript') {
-    transcriptClaims(x)
-    return x.claims
+  const reads = doc.role === 'transcript' ? 'exports' : 'documents'
+  for (const kind of KINDS) {
+    if ((kind.reads ?? 'documents') !== reads) continue
+    kind.extract(x, (draft) => x.emit(kind.id, draft as never))
   }
-  outputClaims(x)
-  tableClaims(x)
-  proseClaims(x)
-  codeClaims(x)
-  return x.claims.sort((a, b) => a.source.line - b.source.line)
+  return x.finish() as Claim[]
 }

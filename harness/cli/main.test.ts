@@ -28,6 +28,8 @@ const CONSISTENT = lesson('62%')
 const WRONG = lesson('50%')
 const SLIM_ROW = CONSISTENT.split('\n').indexOf('| Slim | 458MB | 62% |') + 1
 const WRONG_CLAIM = `lessons/wrong.md:${SLIM_ROW} naive → slim reduction is 50% (comparison table)`
+/** The failing claim's stable id: what the ledger names it by. */
+const WRONG_ID = 'reduction naive → slim «| Slim | 458MB | 50% |»'
 
 let dir: string
 
@@ -56,9 +58,12 @@ async function run(...argv: string[]) {
   return { code, out: out.join('\n'), err: err.join('\n') }
 }
 
-function ledger(...entries: { claim: string; reason: string }[]): string {
+function ledger(...entries: { file: string; claim: string; reason: string }[]): string {
   return entries
-    .map((e) => `- claim: ${JSON.stringify(e.claim)}\n  reason: ${JSON.stringify(e.reason)}\n`)
+    .map(
+      (e) =>
+        `- file: ${e.file}\n  claim: ${JSON.stringify(e.claim)}\n  reason: ${JSON.stringify(e.reason)}\n`,
+    )
     .join('')
 }
 
@@ -84,7 +89,10 @@ describe('lessonproof verify --static', () => {
 
   it('exits 0 when the failing claim is in the ledger given with --ledger', async () => {
     await write('lessons/wrong.md', WRONG)
-    await write('reviewed.yaml', ledger({ claim: WRONG_CLAIM, reason: 'the table rounds wrongly' }))
+    await write(
+      'reviewed.yaml',
+      ledger({ file: 'lessons/wrong.md', claim: WRONG_ID, reason: 'the table rounds wrongly' }),
+    )
     const { code, out } = await run('verify', '--static', '--ledger', 'reviewed.yaml', '--verbose')
     expect(code).toBe(0)
     expect(out).toContain(`! ${WRONG_CLAIM}\n      ledgered: the table rounds wrongly`)
@@ -93,11 +101,14 @@ describe('lessonproof verify --static', () => {
 
   it('exits 1 when a ledger entry is stale: its claim does not fail', async () => {
     await write('lessons/good.md', CONSISTENT)
-    const fixed = `lessons/good.md:${SLIM_ROW} naive → slim reduction is 62% (comparison table)`
-    await write('reviewed.yaml', ledger({ claim: fixed, reason: 'was 50% before the fix' }))
+    const fixed = 'reduction naive → slim «| Slim | 458MB | 62% |»'
+    await write(
+      'reviewed.yaml',
+      ledger({ file: 'lessons/good.md', claim: fixed, reason: 'was 50% before the fix' }),
+    )
     const { code, out } = await run('verify', '--static', '--ledger', 'reviewed.yaml')
     expect(code).toBe(1)
-    expect(out).toContain(`stale ledger entry: ${fixed}`)
+    expect(out).toContain(`stale ledger entry: lessons/good.md ${fixed}`)
     expect(out).toMatch(/ 0 failed, 0 ledgered, \d+ blocked, 0 unreadable, 1 stale ledger entries$/)
   })
 })
@@ -108,8 +119,8 @@ describe('usage errors exit 2', () => {
     [[], 'lessonproof: no command given'],
     [['verify', '--static', '--nope'], "Unknown option '--nope'"],
     [
-      ['verify', '--static', '--size-tolerance', 'lots'],
-      "--size-tolerance must be a positive number, got 'lots'",
+      ['verify', '--static', '--size-tolerance-pct', 'lots'],
+      "--size-tolerance-pct must be a number, got 'lots'",
     ],
     [['verify', 'no-such-dir', '--static'], 'no-such-dir: no such file or directory'],
   ])('%j', async (argv, message) => {
@@ -158,8 +169,8 @@ describe('a malformed lesson', () => {
     const report = Report.parse(JSON.parse(await readFile(join(dir, 'out/report.json'), 'utf8')))
     expect(report.exitCode).toBe(2)
     expect(report.totals).toMatchObject({ errors: 1, fail: 0 })
-    const [broken, good] = report.lessons
-    expect(report.lessons).toHaveLength(2)
+    const [broken, good] = report.documents
+    expect(report.documents).toHaveLength(2)
     expect(broken).toMatchObject({ path: 'lessons/broken.md', error: { line: FENCE_LINE }, claims: [] })
     expect(good?.path).toBe('lessons/good.md')
     expect(good?.error).toBeUndefined()
@@ -180,9 +191,9 @@ describe('--json', () => {
     const report = Report.parse(JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')))
     expect(report).toMatchObject({ tool: 'lessonproof', mode: 'static', exitCode: 1, staleLedger: [] })
     expect(report.totals).toEqual({ pass: 9, fail: 1, ledgered: 0, blocked: 4, errors: 0 })
-    expect(report.lessons.map((l) => l.path)).toEqual(['lessons/good.md', 'lessons/wrong.md'])
+    expect(report.documents.map((l) => l.path)).toEqual(['lessons/good.md', 'lessons/wrong.md'])
 
-    const wrong = report.lessons[1]
+    const wrong = report.documents[1]
     const lines = WRONG.split('\n')
     const at = (text: string, from = 0) => lines.indexOf(text, from) + 1
     expect(wrong?.claims.map((c) => [c.kind, c.line, c.verdict])).toEqual([

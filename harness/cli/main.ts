@@ -6,14 +6,29 @@ import { parseArgs } from 'node:util'
 import { ZodError } from 'zod'
 import { LedgerError, UsageError } from '../errors.js'
 import { DEFAULT_LEDGER, loadLedger } from '../ledger/index.js'
-import { type EngineSession, openEngineSession } from '../measure/session.js'
-import { createProgress } from '../report/progress.js'
+import type { EngineSession } from '../measure/session.js'
+import { createProgress, toReport } from '../report/index.js'
 import { countIterations } from '../select/index.js'
-import { type VerifyOptions, verify } from '../verify/index.js'
+import {
+  flagOf,
+  parseCommandLine,
+  SETTING_NAMES,
+  SETTINGS,
+  SettingError,
+  type SettingName,
+  type Settings,
+} from '../settings/index.js'
+import { type EngineRun, type VerifyOptions, verify } from '../verify/index.js'
 import { engineProgress } from './progress.js'
 import { readAndMerge } from './report-merge.js'
 import { checkTargets, emitReports, parseReporters } from './reporters.js'
 import { selectDocuments, takeChangedBase } from './selection.js'
+import { onSignals } from './signals.js'
+
+const settingHelp = SETTING_NAMES.map((name) => {
+  const flag = `${flagOf(name)} N`
+  return `  ${flag.padEnd(29)}${SETTINGS[name].doc} (default ${SETTINGS[name].default})`
+}).join('\n')
 
 const USAGE = `usage: lessonproof verify [paths…] [options]
        lessonproof report merge FILE… [--reporter NAME[=FILE]]… [--json FILE]
@@ -28,7 +43,6 @@ options:
   --image-map FROM=TO      build FROM images from TO instead (repeatable)
   --index-url URL          Python package index mirror for the builds (PIP_INDEX_URL,
                            UV_INDEX_URL in every stage)
-  --concurrency N          iterations built at once (default 2)
   --no-pull                never pull a base image the engine does not have
   --no-cache               measure again even when a lesson and its base images are unchanged
   --reporter NAME[=FILE]   text, json, junit or github (repeatable; default: text on
@@ -43,11 +57,12 @@ options:
                            they build
   --ledger FILE            reviewed ledger of claims known to be false
                            (default: ${DEFAULT_LEDGER} when present)
-  --size-tolerance PCT     relative tolerance for sizes (default 15)
-  --reduction-tolerance PTS  tolerance for reductions, in percentage points (default 5)
   --verbose                list every claim, not only failures
   -V, --version            print lessonproof's version
   -h, --help               show this help
+
+settings (a lesson's frontmatter \`lessonproof:\` block overrides the per-lesson ones):
+${settingHelp}
 
 exit status: 0 every claim holds or is ledgered, 1 a claim fails (or a ledger
 entry is stale), 2 bad usage or an unreadable lesson.`
@@ -83,24 +98,29 @@ async function version(): Promise<string> {
   return '0.0.0'
 }
 
-function number(name: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined
-  const n = Number(value)
-  if (!Number.isFinite(n) || n <= 0)
-    throw new UsageError(`--${name} must be a positive number, got '${value}'`)
-  return n
-}
-
 /** Runs `work` with an engine session, closed at the end, on failure, or on Ctrl-C. */
 async function withEngine<T>(
-  raw: Record<string, unknown>,
+  options: Parameters<typeof import('../measure/session.js').openEngineSession>[0],
+  settings: Settings,
   io: Io,
   log: (line: string) => void,
-  work: (measure: NonNullable<VerifyOptions['measure']>) => Promise<T>,
+  work: (engine: EngineRun) => Promise<T>,
 ): Promise<T> {
+  const { configureTestcontainers } = await import('../engine/settings.js')
+  const { openEngineSession } = await import('../measure/session.js')
+  // testcontainers reads its settings from the environment: the entry point sets them, once.
+  configureTestcontainers(process.env)
   let session: EngineSession
   try {
-    session = await openEngineSession(raw, log)
+    session = await openEngineSession(
+      options,
+      {
+        concurrency: settings.concurrency,
+        memoryBytes: settings.memory_mb * 1024 * 1024,
+        cpus: settings.cpus,
+      },
+      log,
+    )
   } catch (error) {
     if (error instanceof ZodError)
       throw new UsageError(error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '))
@@ -108,21 +128,24 @@ async function withEngine<T>(
       `no Docker engine answers (${(error as Error).message.split('\n')[0]}); start one, or run with --static`,
     )
   }
-  io.err(`lessonproof: building with ${session.where}`)
+  io.err(`lessonproof: run ${session.options.runId}, building with ${session.where}`)
+  const release = onSignals(session.close, (t) => process.stderr.write(t))
   try {
-    return await work(session.measure)
+    return await work({ options: session.options, measure: session.measure })
   } finally {
     const left = await session.close()
+    release()
     if (left.length > 0) io.err(`lessonproof: could not remove ${left.join(', ')}`)
   }
 }
 
 /** Verifies with an engine, showing which iteration builds and how many are left. */
 async function verifyWithEngine(
-  common: Omit<VerifyOptions, 'mode'>,
+  common: Omit<VerifyOptions, 'engine'> & { cwd: string },
+  options: Parameters<typeof withEngine>[0],
+  settings: Settings,
   io: Io,
   env: Record<string, string | undefined>,
-  raw: Record<string, unknown>,
 ) {
   const live = io.stderr?.isTTY === true && !env.CI
   const progress = createProgress({
@@ -131,17 +154,21 @@ async function verifyWithEngine(
     ...(io.stderr?.columns ? { columns: io.stderr.columns } : {}),
   })
   const feed = engineProgress(progress)
-  return withEngine(raw, io, feed.log, async (measure) => {
-    const counts = await countIterations(common.paths, common.cwd ?? io.cwd)
+  return withEngine(options, settings, io, feed.log, async (engine) => {
+    const counts = await countIterations(common.paths, common.cwd)
     const documents = [...counts].filter(([, n]) => n > 0).map(([path, iterations]) => ({ path, iterations }))
     progress({ type: 'plan', documents })
     try {
-      return await verify({ ...common, mode: 'engine', measure: feed.measure(measure) })
+      return await verify({ ...common, engine: { ...engine, measure: feed.measure(engine.measure) } })
     } finally {
       progress({ type: 'done' })
     }
   })
 }
+
+const settingOptions = Object.fromEntries(
+  SETTING_NAMES.map((name) => [flagOf(name).slice(2), { type: 'string' as const }]),
+) as Record<string, { type: 'string' }>
 
 /** Runs the CLI; returns the exit status. */
 export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
@@ -159,16 +186,14 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         changed: { type: 'boolean' },
         shard: { type: 'string' },
         ledger: { type: 'string' },
-        'size-tolerance': { type: 'string' },
-        'reduction-tolerance': { type: 'string' },
         verbose: { type: 'boolean', default: false },
         'image-map': { type: 'string', multiple: true },
         'index-url': { type: 'string' },
-        concurrency: { type: 'string' },
         'no-cache': { type: 'boolean', default: false },
         'no-pull': { type: 'boolean', default: false },
         version: { type: 'boolean', short: 'V', default: false },
         help: { type: 'boolean', short: 'h', default: false },
+        ...settingOptions,
       },
     })
     if (values.help) {
@@ -196,15 +221,19 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       if (sub !== 'merge')
         throw new UsageError(sub ? `unknown report command '${sub}'` : 'report: merge what?')
       const merged = await readAndMerge(files, io.cwd)
-      const documents = merged.lessons.map((l) => resolve(io.cwd, l.path))
+      const documents = merged.documents.map((d) => resolve(io.cwd, d.path))
       await checkTargets(targets, { documents, ledger: ledgerPath }, emit.summaryFile)
       await emitReports(merged, targets, emit)
       return merged.exitCode
     }
     if (command !== 'verify')
       throw new UsageError(command ? `unknown command '${command}'` : 'no command given')
-    const sizePct = number('size-tolerance', values['size-tolerance'])
-    const reductionPts = number('reduction-tolerance', values['reduction-tolerance'])
+    const given = values as Record<string, unknown>
+    const settings = parseCommandLine(
+      Object.fromEntries(SETTING_NAMES.map((name) => [name, given[flagOf(name).slice(2)]])) as Partial<
+        Record<SettingName, unknown>
+      >,
+    )
     const ledger = await loadLedger(ledgerPath, values.ledger !== undefined)
     const imageMap: Record<string, string> = {}
     for (const pair of values['image-map'] ?? []) {
@@ -223,28 +252,35 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     // Before anything is verified: a report that cannot be written must not cost a run.
     const guard = [...all, ...selected].map((p) => resolve(io.cwd, p))
     await checkTargets(targets, { documents: guard, ledger: ledgerPath }, emit.summaryFile)
-    const common = {
-      paths: selected,
-      tolerances: { ...(sizePct ? { sizePct } : {}), ...(reductionPts ? { reductionPts } : {}) },
-      ledger,
-      cwd: io.cwd,
-      version: await version(),
-    }
-    const concurrency = number('concurrency', values.concurrency)
+    const common = { paths: selected, settings, ledger, cwd: io.cwd }
+    const resolved = {
+      ...Object.fromEntries(SETTING_NAMES.map((n) => [n, SETTINGS[n].default])),
+      ...settings,
+    } as Settings
     const result = values.static
-      ? await verify({ ...common, mode: 'static' })
-      : await verifyWithEngine(common, io, env, {
-          imageMap,
-          ...(values['index-url'] ? { indexUrl: values['index-url'] } : {}),
-          ...(concurrency ? { concurrency } : {}),
-          pull: !values['no-pull'],
-          ...(values['no-cache'] ? {} : { cacheDir: resolve(io.cwd, '.lessonproof/cache') }),
-        })
-    await emitReports(result.report, targets, emit)
+      ? await verify(common)
+      : await verifyWithEngine(
+          common,
+          {
+            imageMap,
+            ...(values['index-url'] ? { indexUrl: values['index-url'] } : {}),
+            pull: !values['no-pull'],
+            ...(values['no-cache'] ? {} : { cacheDir: resolve(io.cwd, '.lessonproof/cache') }),
+          },
+          resolved,
+          io,
+          env,
+        )
+    const report = toReport(result, await version())
+    await emitReports(report, targets, emit)
     for (const doc of result.documents) if (doc.error) io.err(doc.error.message)
-    return result.report.exitCode
+    return report.exitCode
   } catch (error) {
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (
+      error instanceof UsageError ||
+      error instanceof SettingError ||
+      (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+    ) {
       io.err(`lessonproof: ${(error as Error).message}\n\n${USAGE}`)
       return 2
     }

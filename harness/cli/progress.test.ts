@@ -1,13 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import type { Claim, Lesson } from '../model/index.js'
-import type { ProgressEvent } from '../report/progress.js'
+import type { RunPlan } from '../plan/index.js'
+import type { ProgressEvent } from '../report/index.js'
 import { engineProgress } from './progress.js'
 
-/** Just what the feed reads of a document: its path and how many iterations it builds. */
-const doc = (path: string, iterations: number) => ({
-  doc: { path, iterations: Array.from({ length: iterations }) } as unknown as Lesson,
-  claims: [] as Claim[],
-})
+/** Just what the feed reads of a plan: which document each iteration is built for. */
+const plan = (...documents: string[]) =>
+  ({ iterations: documents.map((document) => ({ document })) }) as RunPlan
 
 describe('engineProgress', () => {
   it("turns the engine's log lines into document and iteration events", async () => {
@@ -21,7 +19,7 @@ describe('engineProgress', () => {
     ]
     await feed.measure(async () => {
       for (const line of lines) feed.log(line)
-    })([doc('lessons/a.md', 2), doc('lessons/a.summary.md', 0)])
+    })(plan('lessons/a.md', 'lessons/a.md'))
     expect(events).toEqual([
       { type: 'document', path: 'lessons/a.md', iterations: 2 },
       { type: 'iteration', path: 'lessons/a.md', tag: 'app:naive', index: 1, total: 2, reused: false },

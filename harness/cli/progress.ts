@@ -2,22 +2,22 @@
  * Progress from the engine's log lines (`PATH: building TAG from FILE`, `PATH: TAG unchanged…`)
  * until the engine emits progress events itself: the only seam between the two is here.
  */
-import type { Claim, Lesson } from '../model/index.js'
-import type { Progress } from '../report/progress.js'
+import type { RunPlan } from '../plan/index.js'
+import type { Progress } from '../report/index.js'
 
-type Measure<T> = (entries: { doc: Lesson; claims: Claim[] }[]) => Promise<T>
+type Measure<T> = (plan: RunPlan) => Promise<T>
 
 export function engineProgress(progress: Progress) {
   const docs = new Map<string, { total: number; seen: number }>()
   return {
-    /** Wraps a family's measurement: registers the documents it is about to build. */
+    /** Wraps a family's measurement: registers the documents its plan builds. */
     measure:
       <T>(measure: Measure<T>): Measure<T> =>
-      (entries) => {
-        for (const { doc } of entries)
-          if (doc.iterations.length > 0 && !docs.has(doc.path))
-            docs.set(doc.path, { total: doc.iterations.length, seen: 0 })
-        return measure(entries)
+      (plan) => {
+        const totals = new Map<string, number>()
+        for (const it of plan.iterations) totals.set(it.document, (totals.get(it.document) ?? 0) + 1)
+        for (const [path, total] of totals) if (!docs.has(path)) docs.set(path, { total, seen: 0 })
+        return measure(plan)
       },
     /** Takes one engine log line. */
     log: (line: string) => {

@@ -10,9 +10,7 @@ import { basename, dirname, join, resolve } from 'node:path'
 import { z } from 'zod'
 import { UsageError } from '../errors.js'
 import type { Report } from '../model/report.js'
-import { annotations, appendSummary, summaryMarkdown } from '../report/github.js'
-import { junitReport } from '../report/junit.js'
-import { textReport } from '../report/text.js'
+import { annotations, appendSummary, formatText, junitReport, summaryMarkdown } from '../report/index.js'
 
 export const ReporterName = z.enum(['text', 'json', 'junit', 'github'])
 export type ReporterName = z.infer<typeof ReporterName>
@@ -180,7 +178,7 @@ export async function emitReports(
     }
     const text =
       target.name === 'text'
-        ? `${textReport(report, options.verbose)}\n`
+        ? `${formatText(report, options.verbose)}\n`
         : target.name === 'json'
           ? `${JSON.stringify(report, null, 2)}\n`
           : junitReport(report)

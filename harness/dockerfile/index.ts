@@ -117,6 +117,11 @@ function unquote(value: string): string {
   return /^(["']).*\1$/.test(value) ? value.slice(1, -1) : value
 }
 
+/** Whether a file the document defines is a Dockerfile: by its name, or its fence's language. */
+export function isDockerfile(file: { name: string; lang: string }): boolean {
+  return /(^|\/)Dockerfile([.-][\w.-]+)?$|\.dockerfile$/i.test(file.name) || file.lang === 'dockerfile'
+}
+
 /** The stage the image is made of: the last one. */
 export function finalStage(model: DockerfileModel): Stage | undefined {
   return model.stages.at(-1)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { binaryPaths, demultiplex, imagesCreated, logLines } from './docker-engine.js'
+import { imagesCreated, logLines } from './docker-engine.js'
 
 describe('imagesCreated', () => {
   it('lists the images the build made, never the base image nor cached steps', () => {
@@ -18,27 +18,6 @@ describe('imagesCreated', () => {
       'Successfully built 911a21b2334e',
     ]
     expect(imagesCreated(log)).toEqual(['3bda331d8d8c', '911a21b2334e'])
-  })
-})
-
-describe('demultiplex', () => {
-  it("strips the 8-byte frame headers of Docker's log stream", () => {
-    const frame = (stream: number, text: string) => {
-      const body = Buffer.from(text)
-      const head = Buffer.alloc(8)
-      head[0] = stream
-      head.writeUInt32BE(body.length, 4)
-      return Buffer.concat([head, body])
-    }
-    expect(demultiplex(Buffer.concat([frame(1, 'started\n'), frame(2, 'oops\n')]))).toBe('started\noops\n')
-    expect(demultiplex(Buffer.from('plain text'))).toBe('plain text')
-  })
-})
-
-describe('binaryPaths', () => {
-  it('looks a tool up in every PATH directory', () => {
-    expect(binaryPaths('uv')).toContain('/usr/local/bin/uv')
-    expect(binaryPaths('uv')).toContain('/usr/bin/uv')
   })
 })
 

@@ -1,6 +1,17 @@
+import { Readable, Writable } from 'node:stream'
+import { finished } from 'node:stream/promises'
+import { stripVTControlCharacters } from 'node:util'
 import type Dockerode from 'dockerode'
-import { GenericContainer, getContainerRuntimeClient, type StartedTestContainer, Wait } from 'testcontainers'
-import type { BuildRequest, BuildResult, Engine, ImageFacts, Running, RunRequest } from './engine.js'
+import {
+  GenericContainer,
+  getContainerRuntimeClient,
+  ImageName,
+  type StartedTestContainer,
+  Wait,
+} from 'testcontainers'
+import type { ImageFacts } from '../model/index.js'
+import { RUN_LABEL } from '../settings/index.js'
+import type { BuildRequest, BuildResult, Engine, Running, RunRequest } from './engine.js'
 import type { Janitor } from './janitor.js'
 
 /** Publishes every exposed port on 127.0.0.1 only, drops capabilities, forbids privilege gain. */
@@ -20,20 +31,12 @@ function shortId(id: string): string {
   return id.replace(/^sha256:/, '').slice(0, 12)
 }
 
-const ESC = String.fromCharCode(27)
-const COLOUR = new RegExp(`${ESC}\\[[0-9;]*m`, 'g')
-
-/** Drops terminal colour codes (the builder wraps a step's stderr in them). */
-export function stripColour(text: string): string {
-  return text.replace(COLOUR, '')
-}
-
 /**
  * The build's output as lines: colour codes (the builder wraps a step's stderr in them, and a
  * code may be split across two events) dropped from the whole text, empty lines left out.
  */
 export function logLines(raw: string): string[] {
-  return stripColour(raw)
+  return stripVTControlCharacters(raw)
     .split('\n')
     .filter((l) => l.trim() !== '')
 }
@@ -60,23 +63,19 @@ export function imagesCreated(lines: string[]): string[] {
   return created
 }
 
-/** Docker's multiplexed log stream: 8-byte frame headers (stream, 0, 0, 0, length) before each chunk. */
-export function demultiplex(buffer: Buffer): string {
-  let text = ''
-  let at = 0
-  while (at + 8 <= buffer.length && buffer[at + 1] === 0 && buffer[at + 2] === 0 && buffer[at + 3] === 0) {
-    const length = buffer.readUInt32BE(at + 4)
-    text += buffer.subarray(at + 8, at + 8 + length).toString('utf8')
-    at += 8 + length
-  }
-  return at === 0 ? buffer.toString('utf8') : text
-}
-
-const PATH_DIRS = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin']
-
-/** Directories a tool named without a slash is looked up in. */
-export function binaryPaths(name: string): string[] {
-  return PATH_DIRS.map((d) => `${d}/${name}`)
+/** A container's logs as text: docker-modem splits the multiplexed stdout/stderr frames. */
+async function demultiplexed(docker: Dockerode, buffer: Buffer): Promise<string> {
+  const chunks: Buffer[] = []
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      chunks.push(chunk)
+      done()
+    },
+  })
+  const source = Readable.from([buffer])
+  docker.modem.demuxStream(source, sink, sink)
+  await finished(source)
+  return Buffer.concat(chunks).toString('utf8')
 }
 
 /**
@@ -93,7 +92,14 @@ export class DockerEngine implements Engine {
   /** A build was still running when the run was cleaned up (interrupted or timed out). */
   private aborted = false
 
-  constructor(private readonly janitor: Janitor) {
+  private readonly labels: Record<string, string>
+
+  constructor(
+    private readonly janitor: Janitor,
+    /** Every image and container this engine makes carries the run's label. */
+    runId: string,
+  ) {
+    this.labels = { [RUN_LABEL]: runId }
     // Registered first, so it runs last: after every build was aborted or finished.
     janitor.add('images committed by aborted builds', () => this.sweep())
   }
@@ -117,22 +123,21 @@ export class DockerEngine implements Engine {
   }
 
   async ensureImage(ref: string, pull: boolean): Promise<{ id: string } | { missing: string }> {
-    const docker = await this.docker()
-    const inspect = async () => ((await docker.getImage(ref).inspect()) as { Id: string }).Id
-    try {
-      return { id: await inspect() }
-    } catch {
-      // Not local: one pull, which fails fast where no registry is reachable.
+    const { image } = await getContainerRuntimeClient()
+    const name = ImageName.fromString(ref)
+    if (!(await image.exists(name))) {
+      if (!pull) return { missing: 'not in the engine, and pulling is off' }
+      try {
+        // With the credentials of the Docker config, as `docker pull` would; fails fast where no registry answers.
+        await image.pull(name)
+      } catch (error) {
+        return { missing: (error as Error).message.split('\n')[0] ?? 'pull failed' }
+      }
     }
-    if (!pull) return { missing: 'not in the engine, and pulling is off' }
     try {
-      const stream = await docker.pull(ref)
-      await new Promise<void>((resolve, reject) =>
-        docker.modem.followProgress(stream, (err: Error | null) => (err ? reject(err) : resolve())),
-      )
-      return { id: await inspect() }
+      return { id: (await image.inspect(name)).Id }
     } catch (error) {
-      return { missing: (error as Error).message.split('\n')[0] ?? 'pull failed' }
+      return { missing: (error as Error).message.split('\n')[0] ?? 'not found after pulling' }
     }
   }
 
@@ -140,16 +145,14 @@ export class DockerEngine implements Engine {
     if (this.janitor.closing) throw new Error('interrupted: not starting another build')
     const docker = await this.docker()
     const before = await this.existing()
-    const started = Date.now()
-    this.firstBuild ??= Math.floor(started / 1000)
+    this.firstBuild ??= Math.floor(Date.now() / 1000)
     let finished = false
     const lines: string[] = []
     let pending = ''
-    const created: string[] = []
     let failure: string | undefined
     const stream = await docker.buildImage(
       { context: request.contextDir, src: ['.'] },
-      { t: request.tag, dockerfile: request.dockerfile, rm: true, forcerm: true },
+      { t: request.tag, dockerfile: request.dockerfile, rm: true, forcerm: true, labels: this.labels },
     )
     // Registered before the build runs: interrupted midway, the build is aborted and the
     // images of the steps it finished (read from its log so far) are removed too.
@@ -194,13 +197,7 @@ export class DockerEngine implements Engine {
     clearTimeout(timer)
     finished = failure === undefined || !failure.startsWith('build did not finish')
     lines.push(...logLines(pending))
-    created.push(...imagesCreated(lines).filter((id) => !before.has(id)))
-    const result: BuildResult = {
-      ok: failure === undefined,
-      log: lines.join('\n'),
-      seconds: (Date.now() - started) / 1000,
-      created,
-    }
+    const result: BuildResult = { ok: failure === undefined, log: lines.join('\n') }
     if (failure !== undefined) result.error = failure
     return result
   }
@@ -285,6 +282,7 @@ export class DockerEngine implements Engine {
       Image: image,
       Cmd: ['/lessonproof-never-runs'],
       Entrypoint: [],
+      Labels: this.labels,
     })
     const remove = () => container.remove({ force: true }).catch(() => undefined)
     this.janitor.add(`container ${container.id.slice(0, 12)}`, remove)
@@ -306,6 +304,7 @@ export class DockerEngine implements Engine {
   async run(request: RunRequest): Promise<Running> {
     if (this.janitor.closing) throw new Error('interrupted: not starting another container')
     let container = new ConfinedContainer(request.image)
+      .withLabels(this.labels)
       .withExposedPorts(request.port)
       .withResourcesQuota({ memory: request.memoryBytes / 1024 ** 3, cpu: request.cpus })
       .withWaitStrategy(
@@ -349,7 +348,7 @@ export class DockerEngine implements Engine {
       const buffer = (await c
         .logs({ stdout: true, stderr: true, tail: 20 })
         .catch(() => Buffer.from(''))) as Buffer
-      text += demultiplex(buffer)
+      text += await demultiplexed(docker, buffer)
       await c.remove({ force: true }).catch(() => undefined)
     }
     return text.trim().split('\n').slice(-20).join('\n')

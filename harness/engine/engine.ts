@@ -1,7 +1,8 @@
 /**
- * The small interface the planner and the measurer talk to. The testcontainers-backed
- * implementation is `docker-engine.ts`; tests of the measurer can use a fake.
+ * The small interface the measure stage talks to. The testcontainers-backed implementation is
+ * `docker-engine.ts`; `fake-engine.ts` answers from recorded facts, for tests without Docker.
  */
+import type { ImageFacts } from '../model/index.js'
 
 export interface BuildRequest {
   /** Directory holding exactly the build context (the lesson's files). */
@@ -17,18 +18,6 @@ export interface BuildResult {
   error?: string
   /** The build's output, kept per iteration and shown on failure. */
   log: string
-  seconds: number
-  /** Images this build created (final and intermediate), to remove afterwards. */
-  created: string[]
-}
-
-export interface ImageFacts {
-  id: string
-  /** Bytes, as `docker images` reports them. */
-  size: number
-  env: Record<string, string>
-  /** Newest first, as `docker history` lists them. */
-  layers: { createdBy: string; size: number }[]
 }
 
 export interface RunRequest {
@@ -59,5 +48,4 @@ export interface Engine {
   pathsExist(image: string, paths: string[]): Promise<Record<string, boolean>>
   /** Starts the image and waits until `healthPath` answers 2xx; throws with the container's logs when it never does. */
   run(request: RunRequest): Promise<Running>
-  removeImages(refs: string[]): Promise<void>
 }

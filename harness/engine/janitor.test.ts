@@ -15,20 +15,4 @@ describe('Janitor', () => {
     expect(await janitor.clean()).toEqual([])
     expect(order).toEqual(['c', 'a'])
   })
-
-  it('cleans up before exiting on SIGINT', async () => {
-    const janitor = new Janitor()
-    let cleaned = false
-    janitor.add('temp dir', async () => {
-      cleaned = true
-    })
-    let release = () => {}
-    const code = await new Promise<number>((resolve) => {
-      release = janitor.onSignals(resolve)
-      process.emit('SIGINT', 'SIGINT')
-    })
-    release()
-    expect(code).toBe(130)
-    expect(cleaned).toBe(true)
-  })
 })

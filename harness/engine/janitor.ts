@@ -1,7 +1,8 @@
 /**
  * Removes what a run created (containers, images, temp dirs), in reverse order of creation,
  * when the run ends, fails, times out or is interrupted. testcontainers' reaper cannot be
- * pulled on every machine, so lessonproof cleans up itself.
+ * pulled on every machine, so lessonproof cleans up itself. It installs no signal handler: the
+ * command line does, once, and calls `clean`.
  */
 export class Janitor {
   private readonly tasks: { what: string; run: () => Promise<unknown> }[] = []
@@ -33,22 +34,5 @@ export class Janitor {
       return failed
     })()
     return this.cleaning
-  }
-
-  /**
-   * Cleans up on SIGINT/SIGTERM, then exits 130/143. Returns a function that removes the
-   * handlers (for the end of a normal run).
-   */
-  onSignals(exit: (code: number) => void = (code) => process.exit(code)): () => void {
-    const handler = (signal: NodeJS.Signals) => {
-      process.stderr.write(`\nlessonproof: ${signal}, removing what this run created…\n`)
-      void this.clean().finally(() => exit(signal === 'SIGINT' ? 130 : 143))
-    }
-    process.once('SIGINT', handler)
-    process.once('SIGTERM', handler)
-    return () => {
-      process.off('SIGINT', handler)
-      process.off('SIGTERM', handler)
-    }
   }
 }

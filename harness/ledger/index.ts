@@ -1,12 +1,20 @@
-/** The reviewed ledger: claims found false in the course's lessons, each with a person's reason. */
+/**
+ * The reviewed ledger: claims found false in the course's lessons, each with a person's reason.
+ * An entry names its claim by the claim's stable id (kind, subject and quoted words), so moving
+ * a paragraph does not stale it; changing what the claim says does. The line is kept for people.
+ */
 import { readFile } from 'node:fs/promises'
 import { parse } from 'yaml'
 import { z } from 'zod'
 import { LedgerError } from '../errors.js'
 
 export const LedgerEntry = z.object({
-  /** The claim's name exactly as `npm test` shows it: `<lesson path>:<line> <title>`. */
-  claim: z.string().regex(/^\S+:\d+ .+/, 'must read "<lesson path>:<line> <claim title>"'),
+  /** The document the claim is in, as the run names it. @example "lessons/multi-stage-builds.md" */
+  file: z.string().min(1),
+  /** The claim's stable id: `<kind> <subject> «<quote>»`, as the JSON report and `--verbose` show it. */
+  claim: z.string().regex(/^\S+ .*«.*»( #\d+)?$/s, 'must read "<kind> <subject> «<quoted words>»"'),
+  /** Where the claim stood when it was reviewed; for people, not used to match. */
+  line: z.number().int().positive().optional(),
   /** Why the claim is false, as reviewed. */
   reason: z.string().min(10),
 })
@@ -32,21 +40,47 @@ export async function loadLedger(path: string, required: boolean): Promise<Ledge
   } catch (cause) {
     throw new LedgerError(
       `${path}: the ledger is not valid YAML: ${(cause as Error).message.split('\n')[0]}`,
-      { cause },
+      {
+        cause,
+      },
     )
   }
   const result = Ledger.safeParse(data)
   if (!result.success) {
     const issue = result.error.issues[0]
     throw new LedgerError(
-      `${path}: entry ${issue?.path.join('.') ?? ''} ${issue?.message ?? 'is invalid'}\n  expected: a list of { claim: "<lesson path>:<line> <title>", reason: "…" }`,
+      `${path}: entry ${issue?.path.join('.') ?? ''} ${issue?.message ?? 'is invalid'}\n  expected: a list of { file: "<document path>", claim: "<kind> <subject> «<quote>»", line?: N, reason: "…" }`,
       { cause: result.error },
     )
   }
   return result.data
 }
 
-/** The lesson path a ledger entry speaks of. */
-export function entryPath(entry: LedgerEntry): string {
-  return /^(\S+):\d+ /.exec(entry.claim)?.[1] ?? ''
+/** A claim as the ledger matches it. */
+export interface Ledgerable {
+  file: string
+  id: string
+  failing: boolean
+}
+
+/**
+ * Pairs entries with the claims of the documents a run verified. Returns each matched entry's
+ * reason by claim (only for failing claims), and the entries that match no failing claim: the
+ * claim was fixed, reworded or is gone.
+ */
+export function applyLedger(
+  entries: LedgerEntry[],
+  claims: Ledgerable[],
+  verified: Set<string>,
+): { reasons: Map<Ledgerable, string>; stale: LedgerEntry[] } {
+  const byKey = new Map(claims.map((c) => [`${c.file}\0${c.id}`, c]))
+  const reasons = new Map<Ledgerable, string>()
+  const stale: LedgerEntry[] = []
+  for (const entry of entries) {
+    if (!verified.has(entry.file)) continue
+    const claim = byKey.get(`${entry.file}\0${entry.claim}`)
+    if (claim?.failing) reasons.set(claim, entry.reason)
+    else stale.push(entry)
+  }
+  return { reasons, stale }
 }

@@ -1,33 +1,45 @@
-/** Stage 4b: plan → measurements. Builds, measures and runs iterations through an Engine. */
-import type { Measurements } from '../checks/index.js'
-import type { Claim, Lesson } from '../model/index.js'
-import { EngineMeasurements } from './checks.js'
-import { type IterationResult, type MeasureDeps, measureDocument } from './run.js'
+/** Stage 4: plan → facts. Builds, measures and runs iterations through an Engine; returns plain data. */
+import type { RunFacts } from '../model/index.js'
+import type { RunPlan } from '../plan/index.js'
+import { type MeasureDeps, measureIteration } from './iteration.js'
 
-export { EngineMeasurements, normalizeCreatedBy } from './checks.js'
-export { exercise, requestBody } from './endpoints.js'
-export type { IterationResult, MeasureDeps } from './run.js'
+export { CACHE_FORMAT, ResultCache } from './cache.js'
+export type { MeasureDeps } from './iteration.js'
+export { exercise, requestBody } from './routes.js'
 
-/** Measures every document that builds iterations, and the base images claims name. */
-export async function measureAll(
-  entries: { doc: Lesson; claims: Claim[] }[],
-  deps: MeasureDeps,
-): Promise<Measurements & { results: Map<string, Map<string, IterationResult>> }> {
-  const results = new Map<string, Map<string, IterationResult>>()
-  for (const { doc, claims } of entries) {
-    if (doc.iterations.length === 0) continue
-    results.set(doc.path, await measureDocument(doc, claims, deps))
-  }
-  const bases = new Map<string, { size: number } | { missing: string }>()
-  for (const { claims } of entries) {
-    for (const claim of claims) {
-      if (claim.kind !== 'base-image-size' || bases.has(claim.baseImage) || claim.baseImage === 'scratch')
-        continue
-      const ref = deps.settings.imageMap[claim.baseImage] ?? claim.baseImage
-      const found = await deps.engine.ensureImage(ref, deps.settings.pull)
-      bases.set(claim.baseImage, 'id' in found ? { size: (await deps.engine.inspect(ref)).size } : found)
+/** Runs `work` over `items`, at most `limit` at once, keeping their order. */
+async function pool<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length)
+  let next = 0
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++
+      results[i] = await work(items[i] as T)
     }
   }
-  const measurements = new EngineMeasurements(results, bases)
-  return Object.assign(measurements, { results })
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
+  return results
+}
+
+/** Measures every iteration of a run, independent ones at once, and the base images claims name. */
+export async function measureRun(plan: RunPlan, deps: MeasureDeps): Promise<RunFacts> {
+  const facts: RunFacts = { iterations: {}, baseImages: {} }
+  const results = await pool(plan.iterations, deps.concurrency, (it) =>
+    measureIteration(it, deps).catch((error: Error) => ({
+      status: 'run-failed' as const,
+      reason: error.message,
+      notes: [],
+    })),
+  )
+  plan.iterations.forEach((it, i) => {
+    const doc = facts.iterations[it.document] ?? {}
+    doc[it.key] = results[i] ?? { status: 'run-failed', reason: 'not measured', notes: [] }
+    facts.iterations[it.document] = doc
+  })
+  for (const { ref, measureAs } of plan.baseImages) {
+    const found = await deps.engine.ensureImage(measureAs, deps.options.pull)
+    facts.baseImages[ref] =
+      'id' in found ? { id: found.id, size: (await deps.engine.inspect(measureAs)).size } : found
+  }
+  return facts
 }

@@ -1,43 +1,48 @@
 import { randomBytes } from 'node:crypto'
-import type { Measurements } from '../checks/index.js'
-import { configureTestcontainers } from '../engine/settings.js'
-import type { Claim, Lesson } from '../model/index.js'
-import { EngineSettings } from '../plan/index.js'
+import type { RunFacts } from '../model/index.js'
+import type { RunPlan } from '../plan/index.js'
+import { EngineOptions, type EngineOptionsInput } from '../settings/index.js'
+import { ResultCache } from './cache.js'
+import { measureRun } from './index.js'
+
+/** The run-wide limits of an engine run, from the resolved settings. */
+export interface RunLimits {
+  concurrency: number
+  memoryBytes: number
+  cpus: number
+}
 
 export interface EngineSession {
   /** Where the engine is, for the log. */
   where: string
-  settings: EngineSettings
-  measure: (entries: { doc: Lesson; claims: Claim[] }[]) => Promise<Measurements>
+  options: EngineOptions
+  measure: (plan: RunPlan) => Promise<RunFacts>
   /** Removes everything the session created; returns what could not be removed. */
   close: () => Promise<string[]>
 }
 
 /**
- * Opens the engine testcontainers finds, with settings parsed once here. Throws when no engine
- * answers. Cleans up on Ctrl-C/SIGTERM until closed.
+ * Opens the engine testcontainers finds (DOCKER_HOST, the socket, or its config). Throws when no
+ * engine answers. It reads and writes no environment variable and installs no signal handler:
+ * the caller sets testcontainers' variables at its entry (`configureTestcontainers`) and calls
+ * `close` on Ctrl-C.
  */
 export async function openEngineSession(
-  raw: Record<string, unknown>,
+  input: Omit<EngineOptionsInput, 'runId'> & { runId?: string },
+  limits: RunLimits,
   log: (line: string) => void,
 ): Promise<EngineSession> {
-  const settings = EngineSettings.parse({ runId: randomBytes(4).toString('hex'), ...raw })
-  configureTestcontainers(process.env)
-  // Loaded only now: testcontainers reads the environment configured just above.
+  const options = EngineOptions.parse({ runId: randomBytes(4).toString('hex'), ...input })
+  // Loaded only now: a static run never pays for testcontainers.
   const { DockerEngine, Janitor } = await import('../engine/index.js')
-  const { measureAll } = await import('./index.js')
   const janitor = new Janitor()
-  const engine = new DockerEngine(janitor)
+  const engine = new DockerEngine(janitor, options.runId)
   const where = await engine.describe()
-  const release = janitor.onSignals()
+  const cache = new ResultCache(options.cacheDir, log)
   return {
     where,
-    settings,
-    measure: (entries) => measureAll(entries, { engine, janitor, settings, log }),
-    close: async () => {
-      const left = await janitor.clean()
-      release()
-      return left
-    },
+    options,
+    measure: (plan) => measureRun(plan, { engine, janitor, options, cache, log, ...limits }),
+    close: () => janitor.clean(),
   }
 }

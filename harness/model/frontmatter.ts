@@ -1,21 +1,11 @@
 import { z } from 'zod'
-
-/** Per-lesson settings for lessonproof, under the frontmatter key `lessonproof`. */
-export const LessonSettings = z.looseObject({
-  /** Relative size tolerance in percent. @default 15 */
-  size_tolerance_pct: z.number().positive().optional(),
-  /** Reduction tolerance in percentage points. @default 5 */
-  reduction_tolerance_pts: z.number().positive().optional(),
-  /** Seconds to wait for /health. @default 60 */
-  health_timeout_s: z.number().positive().optional(),
-})
-export type LessonSettings = z.infer<typeof LessonSettings>
+import { LessonSettings } from '../settings/index.js'
 
 const bloom = z.string().min(1)
 
 /** Fields both frontmatter shapes of the course share. Unknown keys are kept. */
 const common = {
-  /** Lesson title. @example "Multi-Stage Builds & Optimization" */
+  /** Document title. @example "Multi-Stage Builds & Optimization" */
   title: z.string().min(1),
   /** Docusaurus sidebar order. */
   sidebar_position: z.number().int().optional(),
@@ -30,6 +20,7 @@ const common = {
   stage_description: z.string().optional(),
   description: z.string().optional(),
   keywords: z.array(z.string()).optional(),
+  /** lessonproof's own settings for this lesson (tolerances, timeouts): see harness/settings. */
   lessonproof: LessonSettings.optional(),
 }
 

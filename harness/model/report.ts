@@ -1,16 +1,19 @@
 import { z } from 'zod'
-import { DocumentRole } from './lesson.js'
+import { DocumentRole } from './document.js'
 import { Status } from './verdict.js'
 
 /** One claim in the JSON report. */
 export const ReportClaim = z.object({
+  /** Stable across line moves: `<kind> <subject> «<quote>»`; the ledger's key. */
   id: z.string(),
   kind: z.string(),
-  /** `<lesson path>:<line> <title>`: the vitest test name and the ledger key. */
+  /** `<document path>:<line> <title>`: the vitest test name. */
   name: z.string(),
   line: z.number().int().positive(),
   text: z.string(),
   title: z.string(),
+  subject: z.string(),
+  quote: z.string(),
   image: z.string().optional(),
   expected: z.string().optional(),
   measured: z.string().optional(),
@@ -21,15 +24,15 @@ export const ReportClaim = z.object({
 })
 export type ReportClaim = z.infer<typeof ReportClaim>
 
-/** A lesson document's section of the report. */
-export const ReportLesson = z.object({
+/** A document's section of the report. */
+export const ReportDocument = z.object({
   path: z.string(),
   role: DocumentRole.optional(),
   /** Set when the document could not be read or parsed; its claims are then empty. */
   error: z.object({ line: z.number().int().positive(), message: z.string() }).optional(),
   claims: z.array(ReportClaim),
 })
-export type ReportLesson = z.infer<typeof ReportLesson>
+export type ReportDocument = z.infer<typeof ReportDocument>
 
 /** The JSON report `lessonproof verify --json FILE` writes. */
 export const Report = z.object({
@@ -37,9 +40,11 @@ export const Report = z.object({
   version: z.string(),
   /** `static` checks only, or `engine` with builds and measurements. */
   mode: z.enum(['static', 'engine']),
-  lessons: z.array(ReportLesson),
+  documents: z.array(ReportDocument),
   /** Ledger entries that name no failing claim: the claim was fixed or is gone. */
-  staleLedger: z.array(z.object({ name: z.string(), reason: z.string() })),
+  staleLedger: z.array(
+    z.object({ file: z.string(), claim: z.string(), line: z.number().int().optional(), reason: z.string() }),
+  ),
   totals: z.object({
     pass: z.number().int(),
     fail: z.number().int(),

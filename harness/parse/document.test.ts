@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { extractClaims } from '../claims/index.js'
-import type { LessonError } from '../errors.js'
+import type { DocumentError } from '../errors.js'
 import { refusal } from '../testing.js'
-import { decodeLesson, parseDocument } from './index.js'
+import { decodeDocument, parseDocument } from './index.js'
 
 const FILE = 'lessons/x.md'
 const F = '```'
@@ -35,17 +35,17 @@ function lineOf(text: string, needle: string): number {
   return index + 1
 }
 
-/** The LessonError parsing throws, so its file and line can be checked beside its message. */
-const rejected = (text: string, file = FILE): LessonError => refusal(() => parseDocument(file, text))
+/** The DocumentError parsing throws, so its file and line can be checked beside its message. */
+const rejected = (text: string, file = FILE): DocumentError => refusal(() => parseDocument(file, text))
 
 describe('frontmatter', () => {
   it('reports malformed YAML at its line in the file, not in the YAML', () => {
-    const text = lesson('# Lesson\n').replace(
+    const text = lesson('# Document\n').replace(
       'lesson: 5',
       'lesson: 5\ndescription: Docker images: smaller and faster',
     )
     expect(() => parseDocument(FILE, text)).toThrowErrorMatchingInlineSnapshot(`
-      [LessonError: lessons/x.md:5: frontmatter is not valid YAML: Nested mappings are not allowed in compact mappings
+      [DocumentError: lessons/x.md:5: frontmatter is not valid YAML: Nested mappings are not allowed in compact mappings
         expected: YAML mapping between the two \`---\` lines
         received: description: Docker images: smaller and faster]
     `)
@@ -55,9 +55,9 @@ describe('frontmatter', () => {
   })
 
   it('reports a duration_minutes that is a string: the key, the expected type, what was found', () => {
-    const text = `${frontmatter({ 'duration_minutes: 50': 'duration_minutes: "fifty"' })}\n# Lesson\n`
+    const text = `${frontmatter({ 'duration_minutes: 50': 'duration_minutes: "fifty"' })}\n# Document\n`
     expect(() => parseDocument(FILE, text)).toThrowErrorMatchingInlineSnapshot(`
-      [LessonError: lessons/x.md:5: frontmatter 'duration_minutes' must be a number
+      [DocumentError: lessons/x.md:5: frontmatter 'duration_minutes' must be a number
         expected: duration_minutes: Invalid input: expected number, received string (published shape)
                   title: string, chapter: integer, lesson: integer, duration_minutes: number, and either
                     learning_objectives: [{ objective, bloom_level, assessment_method? }] (published shape), or
@@ -86,7 +86,7 @@ describe('frontmatter', () => {
       'cognitive_load:',
       '  concepts_count: 6',
       '---',
-      '# Lesson',
+      '# Document',
     ].join('\n')
     const parsed = parseDocument('lessons/x.earlier-revision.md', text)
     expect(parsed.role).toBe('earlier-revision')
@@ -97,7 +97,7 @@ describe('frontmatter', () => {
   })
 
   it('keeps unknown keys, with their lines', () => {
-    const text = lesson('# Lesson\n').replace(
+    const text = lesson('# Document\n').replace(
       'lesson: 5',
       'lesson: 5\ndifferentiation:\n  extension_for_advanced: "Try distroless"\nreviewed_by: ops',
     )
@@ -111,9 +111,9 @@ describe('frontmatter', () => {
   })
 
   it('reports frontmatter that is opened but never closed at line 1', () => {
-    const text = frontmatter().replace(/---$/, '# Lesson\n\nSome prose.\n')
+    const text = frontmatter().replace(/---$/, '# Document\n\nSome prose.\n')
     expect(() => parseDocument(FILE, text)).toThrowErrorMatchingInlineSnapshot(`
-      [LessonError: lessons/x.md:1: frontmatter opened with \`---\` at line 1 is never closed
+      [DocumentError: lessons/x.md:1: frontmatter opened with \`---\` at line 1 is never closed
         expected: a second \`---\` line after the YAML keys
         received: no closing \`---\` before the end of the file (12 lines)]
     `)
@@ -121,19 +121,19 @@ describe('frontmatter', () => {
   })
 
   it('reports a lesson without frontmatter', () => {
-    expect(() => parseDocument(FILE, '# Lesson\n\nProse.\n')).toThrowErrorMatchingInlineSnapshot(`
-      [LessonError: lessons/x.md:1: lesson has no frontmatter
+    expect(() => parseDocument(FILE, '# Document\n\nProse.\n')).toThrowErrorMatchingInlineSnapshot(`
+      [DocumentError: lessons/x.md:1: lesson has no frontmatter
         expected: a \`---\` block with title, chapter, lesson and duration_minutes (name a summary card '<lesson>.summary.md')
-        received: # Lesson]
+        received: # Document]
     `)
   })
 })
 
 describe('Markdown edge cases', () => {
   it('reports an unterminated code fence at the line that opens it', () => {
-    const text = lesson(`# Lesson\n\nBuild it:\n\n${F}bash\ndocker build -t a:b .\n\nMore prose.\n`)
+    const text = lesson(`# Document\n\nBuild it:\n\n${F}bash\ndocker build -t a:b .\n\nMore prose.\n`)
     expect(() => parseDocument(FILE, text)).toThrowErrorMatchingInlineSnapshot(`
-      [LessonError: lessons/x.md:14: code fence \`\`\` opened at line 14 is never closed
+      [DocumentError: lessons/x.md:14: code fence \`\`\` opened at line 14 is never closed
         expected: a closing \`\`\` line after the block's content
         received: the block runs to the end of the file (line 18)]
     `)
@@ -141,7 +141,7 @@ describe('Markdown edge cases', () => {
   })
 
   it('does not mistake a `---` thematic break in the body for frontmatter', () => {
-    const text = lesson('# Lesson\n\nBefore the break.\n\n---\n\ntitle: not frontmatter\n\n---\n\nAfter.\n')
+    const text = lesson('# Document\n\nBefore the break.\n\n---\n\ntitle: not frontmatter\n\n---\n\nAfter.\n')
     const parsed = parseDocument(FILE, text)
     expect(parsed.frontmatter?.data.title).toBe('Multi-Stage Builds')
     expect(parsed.frontmatterLines.title).toBe(2)
@@ -155,7 +155,7 @@ describe('Markdown edge cases', () => {
   it('parses CRLF line ends exactly as LF: same lines, claims and iterations', () => {
     const lf = lesson(
       [
-        '# Lesson',
+        '# Document',
         '',
         '## Naive',
         '',
@@ -180,7 +180,7 @@ describe('Markdown edge cases', () => {
         '',
       ].join('\n'),
     )
-    const decode = (text: string) => parseDocument(FILE, decodeLesson(FILE, new TextEncoder().encode(text)))
+    const decode = (text: string) => parseDocument(FILE, decodeDocument(FILE, new TextEncoder().encode(text)))
     const fromLf = decode(lf)
     const fromCrlf = decode(lf.replace(/\n/g, '\r\n'))
 
@@ -202,14 +202,14 @@ describe('file labels', () => {
     ['**Application code** (main.py):', 'main.py', 'application-code'],
     ['Create `./app/config.yaml`:', 'app/config.yaml', 'create'],
   ])('%s labels the next block %s', (lead, name, via) => {
-    const text = lesson(`# Lesson\n\n${lead}\n\n${F}\ncontent\n${F}\n`)
+    const text = lesson(`# Document\n\n${lead}\n\n${F}\ncontent\n${F}\n`)
     const [block] = parseDocument(FILE, text).blocks
     expect(block).toMatchObject({ line: lineOf(text, F), file: name, fileVia: via })
   })
 
   it('takes a first-line comment `# Dockerfile.v2` as the label', () => {
     const text = lesson(
-      `# Lesson\n\nThe next version:\n\n${F}dockerfile\n# Dockerfile.v2\nFROM python:3.12-slim\n${F}\n`,
+      `# Document\n\nThe next version:\n\n${F}dockerfile\n# Dockerfile.v2\nFROM python:3.12-slim\n${F}\n`,
     )
     const parsed = parseDocument(FILE, text)
     expect(parsed.blocks[0]).toMatchObject({ file: 'Dockerfile.v2', fileVia: 'comment' })
@@ -217,14 +217,14 @@ describe('file labels', () => {
   })
 
   it('leaves a block whose prose names no file unlabelled', () => {
-    const text = lesson(`# Lesson\n\nRun this:\n\n${F}bash\nls\n${F}\n`)
+    const text = lesson(`# Document\n\nRun this:\n\n${F}bash\nls\n${F}\n`)
     expect(parseDocument(FILE, text).blocks[0]?.file).toBeUndefined()
   })
 
   it('refuses a label with an absolute path, at the label line', () => {
-    const text = lesson(`# Lesson\n\nCreate \`/etc/passwd\`:\n\n${F}\nroot:x:0:0\n${F}\n`)
+    const text = lesson(`# Document\n\nCreate \`/etc/passwd\`:\n\n${F}\nroot:x:0:0\n${F}\n`)
     expect(() => parseDocument(FILE, text)).toThrowErrorMatchingInlineSnapshot(`
-      [LessonError: lessons/x.md:12: file label '/etc/passwd' points outside the lesson's project
+      [DocumentError: lessons/x.md:12: file label '/etc/passwd' points outside the lesson's project
         expected: a relative path inside the project, such as \`main.py\` or \`app/Dockerfile\`
         received: /etc/passwd]
     `)
@@ -232,9 +232,9 @@ describe('file labels', () => {
   })
 
   it('refuses a label with `..`, at the label line', () => {
-    const text = lesson(`# Lesson\n\nSome prose.\n\n**File: ../secret.txt**\n\n${F}\nhunter2\n${F}\n`)
+    const text = lesson(`# Document\n\nSome prose.\n\n**File: ../secret.txt**\n\n${F}\nhunter2\n${F}\n`)
     expect(() => parseDocument(FILE, text)).toThrowErrorMatchingInlineSnapshot(`
-      [LessonError: lessons/x.md:14: file label '../secret.txt' points outside the lesson's project
+      [DocumentError: lessons/x.md:14: file label '../secret.txt' points outside the lesson's project
         expected: a relative path inside the project, such as \`main.py\` or \`app/Dockerfile\`
         received: ../secret.txt]
     `)
@@ -244,7 +244,7 @@ describe('file labels', () => {
   it('supersedes a file with a later complete block, but not with an excerpt', () => {
     const text = lesson(
       [
-        '# Lesson',
+        '# Document',
         '',
         'Create `Dockerfile`:',
         '',
@@ -294,7 +294,7 @@ describe('commands, outputs and iterations', () => {
   it("attaches an Output block to the preceding shell block's last command", () => {
     const text = lesson(
       [
-        '# Lesson',
+        '# Document',
         '',
         `${F}bash`,
         'docker build -t app:slim \\',
@@ -338,7 +338,7 @@ describe('commands, outputs and iterations', () => {
 
   it('attaches an Output block after a file block to no command', () => {
     const text = lesson(
-      `# Lesson\n\n${F}bash\nls\n${F}\n\n**File: main.py**\n\n${F}python\nprint(1)\n${F}\n\nOutput:\n\n${F}\n1\n${F}\n`,
+      `# Document\n\n${F}bash\nls\n${F}\n\n**File: main.py**\n\n${F}python\nprint(1)\n${F}\n\nOutput:\n\n${F}\n1\n${F}\n`,
     )
     const [output] = parseDocument(FILE, text).outputs
     expect(output).toEqual({ line: lineOf(text, 'Output:') + 2, text: '1' })
@@ -347,7 +347,7 @@ describe('commands, outputs and iterations', () => {
   it('makes `docker build -t a:b -f Dockerfile.x .` an iteration with the files as they stand there', () => {
     const text = lesson(
       [
-        '# Lesson',
+        '# Document',
         '',
         '## Iteration X',
         '',

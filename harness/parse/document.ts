@@ -1,5 +1,5 @@
-import { LessonError } from '../errors.js'
-import type { CodeBlock, DocumentRole, Iteration, Lesson, Output, Table } from '../model/index.js'
+import { DocumentError } from '../errors.js'
+import type { CodeBlock, Document, DocumentRole, Iteration, Output, Table } from '../model/index.js'
 import { dockerBuild, isOutputLead, isShellBlock, splitCommands } from './commands.js'
 import { outputTable } from './docker-output.js'
 import { fileLabel, filesAt, fileVersions } from './files.js'
@@ -29,12 +29,12 @@ export function isReaderSection(section: string): boolean {
 }
 
 /** Parses one document's text (already decoded) into the lesson model. */
-export function parseDocument(path: string, text: string): Lesson {
+export function parseDocument(path: string, text: string): Document {
   const { role, lessonPath } = documentRole(path)
   if (role === 'transcript') return parseTranscript(path, text, lessonPath)
 
   const md = parseMarkdown(path, text)
-  const lesson: Lesson = {
+  const lesson: Document = {
     path,
     role,
     lessonPath,
@@ -60,7 +60,7 @@ export function parseDocument(path: string, text: string): Lesson {
       if (value && /\s/.test(value)) lesson.prose.push({ line: first + i, text: value, kind: 'frontmatter' })
     })
   } else if (role === 'lesson' && path.endsWith('.md')) {
-    throw new LessonError({
+    throw new DocumentError({
       file: path,
       line: 1,
       reason: 'lesson has no frontmatter',
@@ -120,7 +120,7 @@ export function parseDocument(path: string, text: string): Lesson {
   return lesson
 }
 
-function iterationsOf(lesson: Lesson): Iteration[] {
+function iterationsOf(lesson: Document): Iteration[] {
   const iterations: Iteration[] = []
   const seen = new Set<string>()
   for (const command of lesson.commands) {
@@ -146,13 +146,13 @@ function iterationsOf(lesson: Lesson): Iteration[] {
   return iterations
 }
 
-export function sectionAt(lesson: Pick<Lesson, 'headings'>, line: number): string {
+export function sectionAt(lesson: Pick<Document, 'headings'>, line: number): string {
   let section = ''
   for (const h of lesson.headings) if (h.line <= line) section = h.text
   return section
 }
 
-function parseTranscript(path: string, text: string, lessonPath: string): Lesson {
+function parseTranscript(path: string, text: string, lessonPath: string): Document {
   const prose = text
     .split('\n')
     .map((t, i) => ({ line: i + 1, text: t.trim(), kind: 'paragraph' as const }))

@@ -1,4 +1,4 @@
-import { LessonError } from '../errors.js'
+import { DocumentError } from '../errors.js'
 import type { CodeBlock, FileVersion } from '../model/index.js'
 import type { RawBlock } from './markdown.js'
 
@@ -54,7 +54,7 @@ export function fileLabel(file: string, block: RawBlock): { name: string; via: V
 function checkName(file: string, line: number, name: string): void {
   const absolute = name.startsWith('/') || name.startsWith('~') || /^[A-Za-z]:[\\/]/.test(name)
   if (absolute || name.split(/[\\/]/).includes('..')) {
-    throw new LessonError({
+    throw new DocumentError({
       file,
       line,
       reason: `file label '${name}' points outside the lesson's project`,

@@ -1,7 +1,7 @@
 import jsYaml from 'js-yaml'
 import { LineCounter, parseDocument } from 'yaml'
 import type { z } from 'zod'
-import { LessonError, truncate } from '../errors.js'
+import { DocumentError, truncate } from '../errors.js'
 import {
   FRONTMATTER_EXPECTED,
   type Frontmatter,
@@ -33,7 +33,7 @@ export function parseFrontmatter(file: string, yamlText: string, firstLine: numb
   const lineOf = (offset: number) => firstLine - 1 + counter.linePos(offset).line
   const yamlError = doc.errors[0]
   if (yamlError) {
-    throw new LessonError({
+    throw new DocumentError({
       file,
       line: lineOf(yamlError.pos[0]),
       reason: `frontmatter is not valid YAML: ${yamlError.message.split('\n')[0]}`,
@@ -44,7 +44,7 @@ export function parseFrontmatter(file: string, yamlText: string, firstLine: numb
   }
   const data: unknown = doc.toJS()
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    throw new LessonError({
+    throw new DocumentError({
       file,
       line: firstLine,
       reason: 'frontmatter must be a YAML mapping of keys to values',
@@ -60,7 +60,7 @@ export function parseFrontmatter(file: string, yamlText: string, firstLine: numb
     const range = (node as { range?: [number, number, number] } | undefined)?.range
     const key = path.map(String).join('.')
     const value = found ? doc.getIn(path) : undefined
-    throw new LessonError({
+    throw new DocumentError({
       file,
       line: range ? lineOf(range[0]) : firstLine,
       reason: `frontmatter '${key}' ${describeIssue(issue)}`,

@@ -5,28 +5,28 @@ export { documentRole, isReaderSection, parseDocument, sectionAt } from './docum
 export { filesAt, fileVersions, isExcerpt } from './files.js'
 export { parseFrontmatter } from './frontmatter.js'
 export { plain } from './markdown.js'
-export { decodeLesson, MAX_LESSON_BYTES } from './source.js'
+export { decodeDocument, MAX_DOCUMENT_BYTES } from './source.js'
 
 import { readFile } from 'node:fs/promises'
-import { LessonError } from '../errors.js'
-import type { Lesson } from '../model/index.js'
+import { DocumentError } from '../errors.js'
+import type { Document } from '../model/index.js'
 import { parseDocument } from './document.js'
-import { decodeLesson } from './source.js'
+import { decodeDocument } from './source.js'
 
 /**
- * Reads and parses one document; unreadable files become a LessonError at line 1.
+ * Reads and parses one document; unreadable files become a DocumentError at line 1.
  * `reading` is the file's bytes already being read (a run reads ahead of parsing).
  */
-export async function loadLesson(
+export async function loadDocument(
   path: string,
   reading: Promise<Uint8Array> = readFile(path),
-): Promise<Lesson> {
+): Promise<Document> {
   let bytes: Uint8Array
   try {
     bytes = await reading
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code ?? 'error'
-    throw new LessonError({ file: path, line: 1, reason: `cannot read the file (${code})`, cause })
+    throw new DocumentError({ file: path, line: 1, reason: `cannot read the file (${code})`, cause })
   }
-  return parseDocument(path, decodeLesson(path, bytes))
+  return parseDocument(path, decodeDocument(path, bytes))
 }

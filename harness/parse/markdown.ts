@@ -1,7 +1,7 @@
 import MarkdownIt from 'markdown-it'
 import type Token from 'markdown-it/lib/token.mjs'
 import frontMatter from 'markdown-it-front-matter'
-import { LessonError } from '../errors.js'
+import { DocumentError } from '../errors.js'
 import type { Heading, Prose, Table } from '../model/index.js'
 
 // markdown-it, not remark: on the course's lessons it parses about twelve times faster
@@ -59,7 +59,7 @@ export function parseMarkdown(file: string, text: string): MarkdownParts {
   if (head?.type === 'front_matter' && closed) {
     parts.yaml = { value: head.meta as string, line: first(head), endLine: head.map?.[1] ?? 1 }
   } else if (/^---[ \t]*$/.test(lines[0] ?? '') && /^\s*[\w-]+\s*:/.test(lines[1] ?? '')) {
-    throw new LessonError({
+    throw new DocumentError({
       file,
       line: 1,
       reason: 'frontmatter opened with `---` at line 1 is never closed',
@@ -163,7 +163,7 @@ function block(
     const last = (lines[end - 1] ?? '').trim()
     const closed = end > line && last.startsWith(fence) && /^[`~]+$/.test(last)
     if (!closed) {
-      throw new LessonError({
+      throw new DocumentError({
         file,
         line,
         reason: `code fence ${fence} opened at line ${line} is never closed`,

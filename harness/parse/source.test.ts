@@ -1,33 +1,33 @@
 import { describe, expect, it } from 'vitest'
 import { refusal } from '../testing.js'
-import { decodeLesson, MAX_LESSON_BYTES } from './index.js'
+import { decodeDocument, MAX_DOCUMENT_BYTES } from './index.js'
 
 const FILE = 'lessons/x.md'
 const bytes = (text: string) => new TextEncoder().encode(text)
 
-describe('decodeLesson', () => {
+describe('decodeDocument', () => {
   it('reads UTF-8 text, dropping a byte-order mark', () => {
-    expect(decodeLesson(FILE, bytes('\uFEFF# Größe: 458MB\n'))).toBe('# Größe: 458MB\n')
+    expect(decodeDocument(FILE, bytes('\uFEFF# Größe: 458MB\n'))).toBe('# Größe: 458MB\n')
   })
 
   it('folds CRLF (and lone CR) line ends to LF without adding or losing lines', () => {
-    const text = decodeLesson(FILE, bytes('a\r\nb\rc\n\r\nd'))
+    const text = decodeDocument(FILE, bytes('a\r\nb\rc\n\r\nd'))
     expect(text).toBe('a\nb\nc\n\nd')
     expect(text.split('\n')).toHaveLength(5)
   })
 
   it('refuses an empty file at line 1', () => {
-    expect(() => decodeLesson(FILE, new Uint8Array())).toThrowErrorMatchingInlineSnapshot(`
-      [LessonError: lessons/x.md:1: file is empty
+    expect(() => decodeDocument(FILE, new Uint8Array())).toThrowErrorMatchingInlineSnapshot(`
+      [DocumentError: lessons/x.md:1: file is empty
         expected: a lesson: frontmatter and Markdown, or plain text
         received: 0 bytes of white space]
     `)
-    expect(refusal(() => decodeLesson(FILE, new Uint8Array()))).toMatchObject({ file: FILE, line: 1 })
+    expect(refusal(() => decodeDocument(FILE, new Uint8Array()))).toMatchObject({ file: FILE, line: 1 })
   })
 
   it('refuses a file of white space only', () => {
-    expect(() => decodeLesson(FILE, bytes(' \n\t\r\n  \n'))).toThrowErrorMatchingInlineSnapshot(`
-      [LessonError: lessons/x.md:1: file is empty
+    expect(() => decodeDocument(FILE, bytes(' \n\t\r\n  \n'))).toThrowErrorMatchingInlineSnapshot(`
+      [DocumentError: lessons/x.md:1: file is empty
         expected: a lesson: frontmatter and Markdown, or plain text
         received: 8 bytes of white space]
     `)
@@ -35,32 +35,32 @@ describe('decodeLesson', () => {
 
   it('refuses a binary file at the line of its first NUL byte', () => {
     const binary = bytes('---\ntitle: T\n---\nPNG\0\0\0 data\n')
-    expect(() => decodeLesson(FILE, binary)).toThrowErrorMatchingInlineSnapshot(`
-      [LessonError: lessons/x.md:4: file is binary (it contains a NUL byte), not a lesson
+    expect(() => decodeDocument(FILE, binary)).toThrowErrorMatchingInlineSnapshot(`
+      [DocumentError: lessons/x.md:4: file is binary (it contains a NUL byte), not a lesson
         expected: UTF-8 text (Markdown or plain text)
         received: NUL byte at offset 20]
     `)
-    expect(refusal(() => decodeLesson(FILE, binary))).toMatchObject({ file: FILE, line: 4 })
+    expect(refusal(() => decodeDocument(FILE, binary))).toMatchObject({ file: FILE, line: 4 })
   })
 
   it('refuses invalid UTF-8 at the line of the first bad byte', () => {
     // Line 3 holds a Latin-1 "é" (0xE9), which is not a UTF-8 sequence on its own.
     const latin1 = new Uint8Array([...bytes('# Title\n\ncaf'), 0xe9, ...bytes('\nmore\n')])
-    expect(() => decodeLesson(FILE, latin1)).toThrowErrorMatchingInlineSnapshot(`
-      [LessonError: lessons/x.md:3: file is not valid UTF-8 text
+    expect(() => decodeDocument(FILE, latin1)).toThrowErrorMatchingInlineSnapshot(`
+      [DocumentError: lessons/x.md:3: file is not valid UTF-8 text
         expected: UTF-8 text (Markdown or plain text)
         received: bytes that do not decode as UTF-8]
     `)
-    const error = refusal(() => decodeLesson(FILE, latin1))
+    const error = refusal(() => decodeDocument(FILE, latin1))
     expect(error).toMatchObject({ file: FILE, line: 3 })
     expect(error.cause).toBeInstanceOf(TypeError)
   })
 
-  it('refuses a file over MAX_LESSON_BYTES quickly, giving its size', () => {
-    const huge = new Uint8Array(MAX_LESSON_BYTES + 1024 * 1024).fill(0x61)
+  it('refuses a file over MAX_DOCUMENT_BYTES quickly, giving its size', () => {
+    const huge = new Uint8Array(MAX_DOCUMENT_BYTES + 1024 * 1024).fill(0x61)
     huge[0] = 0 // would be reported as binary if the bytes were scanned before the size was checked
     const started = performance.now()
-    const error = refusal(() => decodeLesson(FILE, huge))
+    const error = refusal(() => decodeDocument(FILE, huge))
     expect(performance.now() - started).toBeLessThan(50)
     expect(error).toMatchObject({ file: FILE, line: 1, received: `${huge.byteLength} bytes` })
     expect(error.message).toMatchInlineSnapshot(`
@@ -70,8 +70,8 @@ describe('decodeLesson', () => {
     `)
   })
 
-  it('accepts a file of exactly MAX_LESSON_BYTES', () => {
-    const limit = new Uint8Array(MAX_LESSON_BYTES).fill(0x61)
-    expect(decodeLesson(FILE, limit)).toHaveLength(MAX_LESSON_BYTES)
+  it('accepts a file of exactly MAX_DOCUMENT_BYTES', () => {
+    const limit = new Uint8Array(MAX_DOCUMENT_BYTES).fill(0x61)
+    expect(decodeDocument(FILE, limit)).toHaveLength(MAX_DOCUMENT_BYTES)
   })
 })

@@ -1,15 +1,15 @@
-import { LessonError } from '../errors.js'
+import { DocumentError } from '../errors.js'
 
 /** Lessons larger than this are refused rather than parsed slowly: no course page is near it. */
-export const MAX_LESSON_BYTES = 2 * 1024 * 1024
+export const MAX_DOCUMENT_BYTES = 2 * 1024 * 1024
 
 /**
  * Turns a document's bytes into text lessonproof can parse: refuses empty, binary and
  * oversized files with the line to look at, and folds CRLF to LF (line numbers are unchanged).
  */
-export function decodeLesson(file: string, bytes: Uint8Array, maxBytes = MAX_LESSON_BYTES): string {
+export function decodeDocument(file: string, bytes: Uint8Array, maxBytes = MAX_DOCUMENT_BYTES): string {
   if (bytes.byteLength > maxBytes) {
-    throw new LessonError({
+    throw new DocumentError({
       file,
       line: 1,
       reason: `file is ${formatBytes(bytes.byteLength)}, larger than the ${formatBytes(maxBytes)} a lesson may be`,
@@ -19,7 +19,7 @@ export function decodeLesson(file: string, bytes: Uint8Array, maxBytes = MAX_LES
   }
   const nul = bytes.indexOf(0)
   if (nul !== -1) {
-    throw new LessonError({
+    throw new DocumentError({
       file,
       line: lineAt(bytes, nul),
       reason: 'file is binary (it contains a NUL byte), not a lesson',
@@ -31,7 +31,7 @@ export function decodeLesson(file: string, bytes: Uint8Array, maxBytes = MAX_LES
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes)
   } catch (cause) {
-    throw new LessonError({
+    throw new DocumentError({
       file,
       line: invalidUtf8Line(bytes),
       reason: 'file is not valid UTF-8 text',
@@ -42,7 +42,7 @@ export function decodeLesson(file: string, bytes: Uint8Array, maxBytes = MAX_LES
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
   if (text.trim() === '') {
-    throw new LessonError({
+    throw new DocumentError({
       file,
       line: 1,
       reason: 'file is empty',

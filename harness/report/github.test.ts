@@ -2,8 +2,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { sampleReport } from '../testing.js'
 import { annotations, appendSummary, escapeData, escapeProperty, summaryMarkdown } from './github.js'
+import { sampleReport } from './testing.js'
 
 describe('workflow command escaping', () => {
   it('escapes %, CR and LF in messages, and also : and , in properties', () => {
@@ -17,7 +17,7 @@ describe('annotations', () => {
     expect(annotations(sampleReport())).toEqual([
       '::error file=lessons/a.md,line=12,title=lessonproof%3A naive → slim is 50%25::1.21GB → 458MB is 62.15%25, not 50%25%0A<none> | a: b',
       '::error file=lessons/b.md,line=7,title=lessonproof%3A unreadable document::lessons/b.md:7: code fence ``` opened at line 7 never closes%0A  expected: a closing fence',
-      '::error file=lessons/a.md,line=20,title=lessonproof%3A stale ledger entry::stale ledger entry "lessons/a.md:20 base image is 50MB": no failing claim has this name any more (ledger reason: was 40MB before the fix)',
+      '::error file=lessons/a.md,line=20,title=lessonproof%3A stale ledger entry::stale ledger entry "base-image-size python:3.12-alpine «~50MB»": no failing claim has this id any more (ledger reason: was 40MB before the fix)',
     ])
   })
 
@@ -49,7 +49,7 @@ describe('summaryMarkdown', () => {
         '| --- | --- | --- |',
         '| [lessons/a.md:12](https://github.example/o/r/blob/abc123/lessons/a.md#L12) | naive → slim is 50% | 1.21GB → 458MB is 62.15%, not 50%<br>&lt;none&gt; \\| a: b |',
         '| [lessons/b.md:7](https://github.example/o/r/blob/abc123/lessons/b.md#L7) | unreadable document | lessons/b.md:7: code fence \\`\\`\\` opened at line 7 never closes<br>  expected: a closing fence |',
-        '| [lessons/a.md:20](https://github.example/o/r/blob/abc123/lessons/a.md#L20) | stale ledger entry | no failing claim is named "lessons/a.md:20 base image is 50MB" any more (ledger reason: was 40MB before the fix) |',
+        '| [lessons/a.md:20](https://github.example/o/r/blob/abc123/lessons/a.md#L20) | stale ledger entry | no failing claim has the id "base-image-size python:3.12-alpine «\\~50MB»" any more (ledger reason: was 40MB before the fix) |',
         '',
       ].join('\n'),
     )
@@ -64,7 +64,7 @@ describe('summaryMarkdown', () => {
 
   it('shows reasons as written, never as Markdown or HTML', async () => {
     const report = sampleReport()
-    const claim = report.lessons[0]?.claims[1]
+    const claim = report.documents[0]?.claims[1]
     if (claim) claim.reason = 'RUN echo "K=V" >> /etc/environment writes `a_file` *here*'
     const md = summaryMarkdown(report)
     const { default: MarkdownIt } = await import('markdown-it')
@@ -78,7 +78,7 @@ describe('summaryMarkdown', () => {
   })
 
   it('says so when no document was verified', () => {
-    const empty = { ...sampleReport(), lessons: [], staleLedger: [], exitCode: 0 as const }
+    const empty = { ...sampleReport(), documents: [], staleLedger: [], exitCode: 0 as const }
     expect(summaryMarkdown(empty)).toContain('No lesson document was verified in this run.')
   })
 

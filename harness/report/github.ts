@@ -3,9 +3,7 @@
  * and a Markdown table of the run for the job summary.
  */
 import { appendFile } from 'node:fs/promises'
-import { DEFAULT_LEDGER } from '../ledger/index.js'
 import type { Report, ReportClaim } from '../model/report.js'
-import { ledgerEntryPlace } from './junit.js'
 
 /** Escapes a workflow command's message, as the runner unescapes it. */
 export function escapeData(text: string): string {
@@ -42,7 +40,7 @@ const isLedgered = (c: ReportClaim) => c.verdict === 'fail' && c.ledger !== unde
  */
 export function annotations(report: Report, options: AnnotationOptions = {}): string[] {
   const lines: string[] = []
-  for (const doc of report.lessons) {
+  for (const doc of report.documents) {
     if (doc.error)
       lines.push(
         command('error', doc.path, doc.error.line, 'lessonproof: unreadable document', doc.error.message),
@@ -55,9 +53,8 @@ export function annotations(report: Report, options: AnnotationOptions = {}): st
     }
   }
   for (const entry of report.staleLedger) {
-    const place = ledgerEntryPlace(entry.name) ?? { path: DEFAULT_LEDGER, line: 1 }
-    const message = `stale ledger entry "${entry.name}": no failing claim has this name any more (ledger reason: ${entry.reason})`
-    lines.push(command('error', place.path, place.line, 'lessonproof: stale ledger entry', message))
+    const message = `stale ledger entry "${entry.claim}": no failing claim has this id any more (ledger reason: ${entry.reason})`
+    lines.push(command('error', entry.file, entry.line ?? 1, 'lessonproof: stale ledger entry', message))
   }
   return lines
 }
@@ -102,10 +99,10 @@ export function summaryMarkdown(report: Report, options: SummaryOptions = {}): s
     `${report.exitCode === 0 ? '✅' : '❌'} **${t.pass} passed, ${t.fail} failed, ${t.ledgered} ledgered, ${t.blocked} blocked, ${t.errors} unreadable, ${report.staleLedger.length} stale ledger entries**`,
     '',
   ]
-  if (report.lessons.length === 0) out.push('No lesson document was verified in this run.')
+  if (report.documents.length === 0) out.push('No lesson document was verified in this run.')
   else out.push('| document | pass | fail | ledgered | blocked |', '| --- | ---: | ---: | ---: | ---: |')
   const failing: string[] = []
-  for (const doc of report.lessons) {
+  for (const doc of report.documents) {
     if (doc.error) {
       out.push(`| <code>${cell(doc.path)}</code> | unreadable | | | |`)
       failing.push(
@@ -123,9 +120,8 @@ export function summaryMarkdown(report: Report, options: SummaryOptions = {}): s
     out.push(`| <code>${cell(doc.path)}</code> | ${n.pass} | ${n.fail} | ${n.ledgered} | ${n.blocked} |`)
   }
   for (const entry of report.staleLedger) {
-    const at = ledgerEntryPlace(entry.name)
     failing.push(
-      `| ${at ? place(at.path, at.line, options.blobUrl) : 'ledger'} | stale ledger entry | ${cell(`no failing claim is named "${entry.name}" any more (ledger reason: ${entry.reason})`)} |`,
+      `| ${place(entry.file, entry.line ?? 1, options.blobUrl)} | stale ledger entry | ${cell(`no failing claim has the id "${entry.claim}" any more (ledger reason: ${entry.reason})`)} |`,
     )
   }
   if (failing.length > 0) {

@@ -1,5 +1,4 @@
-/** Stage 6: verdicts → reports: text for people, JSON and JUnit for machines, GitHub annotations and summary. */
-export { Report, ReportClaim, ReportLesson } from '../model/report.js'
+/** Stage 6: verdicts → reports: JSON and JUnit for machines, text for people, GitHub annotations and job summary. */
 export {
   type AnnotationOptions,
   annotations,
@@ -9,7 +8,9 @@ export {
   type SummaryOptions,
   summaryMarkdown,
 } from './github.js'
-export { junitReport, ledgerEntryPlace } from './junit.js'
+export { toReport } from './json.js'
+export { junitReport } from './junit.js'
 export { mergeReports, sortReport } from './merge.js'
 export { createProgress, type Progress, type ProgressEvent, type ProgressOptions } from './progress.js'
-export { formatText, textReport } from './text.js'
+export type { VerifiedClaim, VerifiedDocument, VerifyResult } from './results.js'
+export { formatText } from './text.js'

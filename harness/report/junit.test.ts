@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { junitSchemaErrors, sampleReport, junitTestcases as testcases } from '../testing.js'
+import { junitSchemaErrors, junitTestcases as testcases } from '../testing.js'
 import { junitReport } from './junit.js'
+import { sampleReport } from './testing.js'
 
 type Node = Record<string, unknown>
 
@@ -22,7 +23,7 @@ describe('junitReport', () => {
       ['lessons/a.md', 'lessons/a.md', '12', 'lessons/a.md:12 naive → slim is 50%'],
       ['lessons/a.md', 'lessons/a.md', '14', 'lessons/a.md:14 slim is 458MB'],
       ['lessons/a.md', 'lessons/a.md', '16', 'lessons/a.md:16 app:slim is 458MB'],
-      ['lessons/a.md', 'lessons/a.md', '20', 'ledger entry "lessons/a.md:20 base image is 50MB"'],
+      ['lessons/a.md', 'lessons/a.md', '20', 'ledger entry "base-image-size python:3.12-alpine «~50MB»"'],
       ['lessons/b.md', 'lessons/b.md', '7', 'lessons/b.md:7 is a readable lesson'],
     ])
   })
@@ -60,7 +61,7 @@ describe('junitReport', () => {
 
   it('replaces characters XML 1.0 cannot hold instead of writing a document no parser reads', async () => {
     const report = sampleReport()
-    const claim = report.lessons[0]?.claims[1]
+    const claim = report.documents[0]?.claims[1]
     if (claim) claim.reason = 'bell \u0007 in a build log'
     const out = junitReport(report)
     expect(out).toContain('bell \uFFFD in a build log')

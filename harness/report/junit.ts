@@ -6,15 +6,9 @@
  * testcase and gives `<skipped/>` no reason, and a blocked claim without its reason is useless.
  */
 import { create } from 'xmlbuilder2'
-import type { Report, ReportClaim, ReportLesson } from '../model/report.js'
+import type { Report, ReportClaim, ReportDocument } from '../model/report.js'
 
 type XMLBuilder = ReturnType<typeof create>
-
-/** What a ledger entry's name says: `<lesson path>:<line> <title>`. */
-export function ledgerEntryPlace(name: string): { path: string; line: number } | undefined {
-  const match = /^(\S+):(\d+) /.exec(name)
-  return match?.[1] && match[2] ? { path: match[1], line: Number(match[2]) } : undefined
-}
 
 /** An attribute holds one line: XML parsers turn a raw newline in it into a space anyway. */
 const oneLine = (text: string) => text.replace(/\s*\n\s*/g, ' ')
@@ -38,7 +32,7 @@ function details(c: ReportClaim): string {
   return lines.join('\n')
 }
 
-function claimCase(doc: ReportLesson, c: ReportClaim): Case {
+function claimCase(doc: ReportDocument, c: ReportClaim): Case {
   const base = { classname: doc.path, name: c.name, file: doc.path, line: c.line }
   if (c.verdict === 'fail' && c.ledger !== undefined) {
     // A reviewed false claim is not a failure of the run: it passes, and says why it is known.
@@ -55,7 +49,7 @@ function claimCase(doc: ReportLesson, c: ReportClaim): Case {
 
 function cases(report: Report): Map<string, Case[]> {
   const byDoc = new Map<string, Case[]>()
-  for (const doc of report.lessons) {
+  for (const doc of report.documents) {
     const list: Case[] = []
     if (doc.error) {
       list.push({
@@ -74,18 +68,17 @@ function cases(report: Report): Map<string, Case[]> {
     byDoc.set(doc.path, list)
   }
   for (const entry of report.staleLedger) {
-    const place = ledgerEntryPlace(entry.name)
-    const path = place?.path ?? 'ledger'
-    const message = `stale ledger entry: no failing claim has this name any more: the claim was fixed, moved or reworded`
-    const list = byDoc.get(path) ?? []
+    const message =
+      'stale ledger entry: no failing claim has this id any more: the claim was fixed or reworded'
+    const list = byDoc.get(entry.file) ?? []
     list.push({
-      classname: path,
-      name: `ledger entry "${entry.name}"`,
-      file: path,
-      line: place?.line ?? 1,
+      classname: entry.file,
+      name: `ledger entry "${entry.claim}"`,
+      file: entry.file,
+      line: entry.line ?? 1,
       failure: { message, type: 'stale-ledger-entry', body: `${message}\nledger reason: ${entry.reason}` },
     })
-    byDoc.set(path, list)
+    byDoc.set(entry.file, list)
   }
   return byDoc
 }

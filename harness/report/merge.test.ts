@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest'
 import type { Report } from '../model/report.js'
-import { sampleReport } from '../testing.js'
 import { mergeReports, sortReport } from './merge.js'
+import { sampleReport } from './testing.js'
 
 /** The sample report split in two by document, as two shards would write it. */
 function shards(): [Report, Report] {
   const whole = sampleReport()
-  const [a, b] = whole.lessons
-  const part = (lessons: Report['lessons'], staleLedger: Report['staleLedger']): Report => ({
+  const [a, b] = whole.documents
+  const part = (documents: Report['documents'], staleLedger: Report['staleLedger']): Report => ({
     ...whole,
-    lessons,
+    documents,
     staleLedger,
     totals: { pass: 0, fail: 0, ledgered: 0, blocked: 0, errors: 0 },
     exitCode: 0,

@@ -4,6 +4,12 @@ import type { Report } from '../model/report.js'
 /** Code-unit order: the same on every machine, whatever its locale. */
 const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
 
+type Entry = Report['staleLedger'][number]
+
+/** Stale entries by document, line, then claim id. */
+const byEntry = (a: Entry, b: Entry) =>
+  byCodeUnits(a.file, b.file) || (a.line ?? 0) - (b.line ?? 0) || byCodeUnits(a.claim, b.claim)
+
 /**
  * Merges the reports of shards of one run into the report of the whole run: documents and
  * stale ledger entries in path order, totals and exit status counted again from the claims.
@@ -12,25 +18,25 @@ const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
 export function mergeReports(reports: Report[]): Report {
   const [first] = reports
   if (!first) throw new UsageError('no report to merge')
-  const lessons: Report['lessons'] = []
+  const documents: Report['documents'] = []
   const seen = new Set<string>()
   for (const report of reports) {
     if (report.mode !== first.mode)
       throw new UsageError(`cannot merge a ${report.mode} report with a ${first.mode} one`)
     if (report.version !== first.version)
       throw new UsageError(`cannot merge reports of lessonproof ${report.version} and ${first.version}`)
-    for (const lesson of report.lessons) {
-      if (seen.has(lesson.path)) throw new UsageError(`${lesson.path} is in more than one report`)
-      seen.add(lesson.path)
-      lessons.push(lesson)
+    for (const doc of report.documents) {
+      if (seen.has(doc.path)) throw new UsageError(`${doc.path} is in more than one report`)
+      seen.add(doc.path)
+      documents.push(doc)
     }
   }
-  lessons.sort((a, b) => byCodeUnits(a.path, b.path))
-  const staleLedger = reports.flatMap((r) => r.staleLedger).sort((a, b) => byCodeUnits(a.name, b.name))
+  documents.sort((a, b) => byCodeUnits(a.path, b.path))
+  const staleLedger = reports.flatMap((r) => r.staleLedger).sort(byEntry)
   const totals = { pass: 0, fail: 0, ledgered: 0, blocked: 0, errors: 0 }
-  for (const lesson of lessons) {
-    if (lesson.error) totals.errors++
-    for (const c of lesson.claims) {
+  for (const doc of documents) {
+    if (doc.error) totals.errors++
+    for (const c of doc.claims) {
       if (c.verdict === 'fail' && c.ledger !== undefined) totals.ledgered++
       else totals[c.verdict]++
     }
@@ -40,7 +46,7 @@ export function mergeReports(reports: Report[]): Report {
     tool: 'lessonproof',
     version: first.version,
     mode: first.mode,
-    lessons,
+    documents,
     staleLedger,
     totals,
     exitCode,
@@ -51,7 +57,7 @@ export function mergeReports(reports: Report[]): Report {
 export function sortReport(report: Report): Report {
   return {
     ...report,
-    lessons: [...report.lessons].sort((a, b) => byCodeUnits(a.path, b.path)),
-    staleLedger: [...report.staleLedger].sort((a, b) => byCodeUnits(a.name, b.name)),
+    documents: [...report.documents].sort((a, b) => byCodeUnits(a.path, b.path)),
+    staleLedger: [...report.staleLedger].sort(byEntry),
   }
 }

@@ -1,27 +1,17 @@
-import type { Report } from '../model/report.js'
-import type { VerifyResult } from '../verify/index.js'
+import type { Report } from '../model/index.js'
 
 const MARK = { pass: '✓', fail: '✗', blocked: '-' } as const
 
-/** The report a person reads, from a verify run. */
-export function formatText(result: VerifyResult, verbose: boolean): string {
-  return textReport(result.report, verbose)
-}
-
-/**
- * The report a person reads: failures and errors always, every claim with `verbose`.
- * Built from the JSON report alone, so a merged report reads like a single run's.
- */
-export function textReport(report: Report, verbose: boolean): string {
+/** The report a person reads: failures and errors always, every claim with `verbose`. */
+export function formatText(report: Report, verbose: boolean): string {
   const out: string[] = []
-  for (const doc of report.lessons) {
+  for (const doc of report.documents) {
     const lines: string[] = []
     if (doc.error) lines.push(`  error ${doc.error.message.replace(/\n/g, '\n        ')}`)
     for (const c of doc.claims) {
       const ledgered = c.verdict === 'fail' && c.ledger !== undefined
       if (!verbose && (c.verdict !== 'fail' || ledgered)) continue
-      const mark = ledgered ? '!' : MARK[c.verdict]
-      lines.push(`  ${mark} ${c.name}`)
+      lines.push(`  ${ledgered ? '!' : MARK[c.verdict]} ${c.name}`)
       if (c.verdict !== 'pass') lines.push(`      ${ledgered ? `ledgered: ${c.ledger}` : c.reason}`)
     }
     const counts = { pass: 0, fail: 0, blocked: 0 }
@@ -33,7 +23,7 @@ export function textReport(report: Report, verbose: boolean): string {
   }
   for (const entry of report.staleLedger) {
     out.push(
-      `stale ledger entry: ${entry.name}\n  no failing claim has this name any more: the claim was fixed, moved or reworded`,
+      `stale ledger entry: ${entry.file}${entry.line ? `:${entry.line}` : ''} ${entry.claim}\n  no failing claim has this id any more: the claim was fixed or reworded`,
     )
   }
   const t = report.totals

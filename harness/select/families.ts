@@ -1,7 +1,7 @@
 /** Lesson families: a lesson and the documents named after it (its card, earlier revision, export). */
 import { readdir } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
-import { documentRole, loadLesson } from '../parse/index.js'
+import { documentRole, loadDocument } from '../parse/index.js'
 import { isDocumentName } from '../verify/index.js'
 
 /** The family a document belongs to: the path of its lesson (`x.summary.md` → `x.md`). */
@@ -48,7 +48,7 @@ export async function countIterations(paths: string[], cwd: string): Promise<Map
     let n = 0
     if (documentRole(path).role !== 'transcript') {
       try {
-        n = (await loadLesson(resolve(cwd, path))).iterations.length
+        n = (await loadDocument(resolve(cwd, path))).iterations.length
       } catch {
         // Reported as unreadable by the run that verifies it, whichever shard that is.
       }

@@ -1,4 +1,4 @@
-/** Stage 0: which documents a run verifies: only what changed (`--changed`), one shard of a matrix (`--shard`). */
+/** Which documents a run verifies: only what changed (`--changed`), one shard of a matrix (`--shard`). */
 export {
   type Changed,
   type ChangedOptions,

@@ -10,7 +10,7 @@ export function isDocumentName(name: string): boolean {
   return DOCUMENT.test(name) && !SKIP.test(name)
 }
 
-/** Lesson documents under the given paths: files as given, directories searched recursively. */
+/** Documents under the given paths: files as given, directories searched recursively. */
 export async function collectDocuments(paths: string[]): Promise<string[]> {
   const found: string[] = []
   for (const path of paths) {

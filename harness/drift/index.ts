@@ -1,0 +1,87 @@
+/**
+ * Drift: where the base images of a baseline point now, and the report of what that changed.
+ * Nothing here needs an engine: the engine resolver takes a dockerode-like client.
+ */
+
+export {
+  BASELINE_FILE,
+  BASELINE_VERSION,
+  Baseline,
+  BaselineBaseImage,
+  BaselineClaim,
+  BaselineDocument,
+  BaselineEnvironment,
+  BaselineHealth,
+  BaselineIteration,
+  BaselineLayer,
+  formatBaseline,
+  parseBaseline,
+  readBaseline,
+  writeBaseline,
+} from './baseline.js'
+export {
+  createEngineResolver,
+  type DistributionClient,
+  type DistributionInfo,
+  type EngineResolverOptions,
+} from './distribution.js'
+export {
+  BaselineInvalidError,
+  BaselineMissingError,
+  BaselineVersionError,
+  DriftError,
+  type DriftErrorCode,
+  ImageReferenceError,
+  PlatformNotFoundError,
+  RegistryError,
+  RegistryUnreachableError,
+  TagNotFoundError,
+  UnauthorizedError,
+} from './errors.js'
+export { renderHtml } from './html.js'
+export { headline, type MarkdownOptions, renderMarkdown } from './markdown.js'
+export {
+  formatPlatform,
+  hostPlatform,
+  normalisePlatform,
+  Platform,
+  parsePlatform,
+  platformMatches,
+} from './platform.js'
+export {
+  DOCKER_HUB,
+  familiarReference,
+  formatReference,
+  ImageReference,
+  isLoopbackRegistry,
+  parseReference,
+  registryApiBase,
+  repositoryName,
+  withDefaultTag,
+} from './reference.js'
+export { createRegistryResolver, MEDIA_TYPES, type RegistryResolverOptions } from './registry.js'
+export {
+  ClaimChange,
+  changePct,
+  DRIFT_REPORT_VERSION,
+  DriftOutcome,
+  DriftReport,
+  formatChange,
+  ImageDrift,
+  IterationDrift,
+  LayerChange,
+  LessonDrift,
+  shortDigest,
+} from './report.js'
+export {
+  type Clock,
+  type Credentials,
+  type DigestResolver,
+  PinnedResolution,
+  PlatformManifest,
+  pinMoved,
+  Resolution,
+  type ResolveOptions,
+  systemClock,
+  TagResolution,
+} from './resolver.js'

@@ -1,0 +1,68 @@
+/**
+ * The claim kinds, registered in one table. A kind is one module (see harness/kinds/kit/define.ts);
+ * adding one is adding its module and its line here. The order is the order extractors run in.
+ */
+import { z } from 'zod'
+import type { AnyClaim } from '../model/index.js'
+import { baseImageSize } from './base-image-size.js'
+import { buildCommand } from './build-command.js'
+import { buildSteps } from './build-steps.js'
+import { contents } from './contents.js'
+import { dockerfile } from './dockerfile.js'
+import { duration } from './duration.js'
+import { env } from './env.js'
+import { health } from './health.js'
+import { history } from './history.js'
+import { imageSize } from './image-size.js'
+import type { Kind } from './kit/index.js'
+import { layerSize } from './layer-size.js'
+import { practice } from './practice.js'
+import { reduction } from './reduction.js'
+import { route } from './route.js'
+import { speedup } from './speedup.js'
+import { target } from './target.js'
+import { transcript } from './transcript.js'
+
+export const KINDS = [
+  imageSize,
+  reduction,
+  target,
+  history,
+  layerSize,
+  baseImageSize,
+  duration,
+  speedup,
+  health,
+  route,
+  env,
+  contents,
+  buildCommand,
+  dockerfile,
+  buildSteps,
+  practice,
+  transcript,
+] as const
+
+/** A claim of any registered kind. */
+export type Claim = z.infer<(typeof KINDS)[number]['schema']>
+export type ClaimKind = Claim['kind']
+
+/** The schema of every claim: one of the kinds' schemas, by `kind`. */
+export const Claim = z.discriminatedUnion(
+  'kind',
+  KINDS.map((k) => k.schema) as unknown as [
+    (typeof KINDS)[number]['schema'],
+    ...(typeof KINDS)[number]['schema'][],
+  ],
+)
+
+const BY_ID = new Map<string, Kind>(KINDS.map((k) => [k.id, k as unknown as Kind]))
+
+/** The kind a claim belongs to. */
+export function kindOf(claim: Pick<AnyClaim, 'kind'>): Kind {
+  const kind = BY_ID.get(claim.kind)
+  if (!kind) throw new Error(`no claim kind '${claim.kind}' is registered`)
+  return kind
+}
+
+export { CheckContext, type ClaimOf, Extraction, type Family, type Kind } from './kit/index.js'

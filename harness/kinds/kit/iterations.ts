@@ -1,0 +1,97 @@
+/**
+ * Finding the iteration a claim speaks of, in one place: by tag, by the Dockerfile, by a name a
+ * table or sentence uses, by the section a build stands under, or as the same version in another
+ * document of the family.
+ */
+import { memoize } from '../../memo.js'
+import type { Iteration } from '../../model/index.js'
+
+/** Lower-case letters and digits only, without a trailing "image": "Multi-stage" → "multistage". */
+export function normName(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '')
+    .replace(/image$/, '')
+}
+
+/** The version part of a Dockerfile name: `Dockerfile.v2-multistage` → "multistage". */
+function dockerfileName(dockerfile: string): string {
+  return dockerfile.replace(/^.*Dockerfile\.?/i, '').replace(/^v\d+-?/, '')
+}
+
+const keyOf = memoize((joined: string) => {
+  const [dockerfile = '', name = ''] = joined.split('\0')
+  const token = /Dockerfile\.(v\d+|[a-z]+)/i.exec(dockerfile)?.[1]
+  return (token ?? normName(name)).toLowerCase()
+})
+
+/**
+ * What makes two documents' iterations "the same": the Dockerfile's version token
+ * (`Dockerfile.v3-alpine` and `Dockerfile.v3-alpine-uv` are both "v3"), else the name.
+ */
+export function versionKey(it: Pick<Iteration, 'dockerfile' | 'name'>): string {
+  return keyOf(`${it.dockerfile}\0${it.name}`)
+}
+
+/** The iterations of a document (or of its lesson, for a summary card), with every way to find one. */
+export class Iterations {
+  constructor(readonly all: Iteration[]) {}
+
+  get first(): Iteration | undefined {
+    return this.all[0]
+  }
+
+  get last(): Iteration | undefined {
+    return this.all.at(-1)
+  }
+
+  /** The iteration that builds this image reference (`app` means `app:latest`). */
+  byTag(tag: string | undefined): Iteration | undefined {
+    if (tag === undefined) return undefined
+    return this.all.find((it) => it.tag === tag || it.tag === `${tag}:latest`)
+  }
+
+  /** The iteration a claim speaks of: by its image, else by its Dockerfile. */
+  of(claim: { image?: string | undefined; dockerfile?: string | undefined }): Iteration | undefined {
+    return (
+      this.all.find((it) => it.tag === claim.image) ??
+      this.all.find((it) => it.dockerfile === claim.dockerfile)
+    )
+  }
+
+  /** The iteration a reduction's from/to names: an iteration name or its tag. */
+  named(name: string): Iteration | undefined {
+    return this.all.find((it) => it.name === name || it.tag === name)
+  }
+
+  /**
+   * The iteration a table row or sentence names ("Naive", "Alpine + UV", "Multi-stage",
+   * "task-api:slim"), matched on the image tag, the repository or the Dockerfile's version name.
+   */
+  matching(label: string): Iteration | undefined {
+    const exact = this.byTag(label)
+    if (exact) return exact
+    const wanted = normName(label.replace(/\(.*\)/, ''))
+    if (wanted.length < 3) return undefined
+    let best: { it: Iteration; score: number } | undefined
+    for (const it of this.all) {
+      for (const key of [normName(it.name), normName(dockerfileName(it.dockerfile))]) {
+        if (key.length < 3) continue
+        const score = wanted === key ? 100 : wanted.startsWith(key) || key.startsWith(wanted) ? key.length : 0
+        if (score > 0 && (!best || score > best.score)) best = { it, score }
+      }
+    }
+    return best?.it
+  }
+
+  /** The iteration built in a section (its build command stands under that heading). */
+  inSection(section: string): Iteration | undefined {
+    return this.all.find((it) => it.section === section)
+  }
+
+  /** The same version of `it` among these iterations (another document of its family). */
+  sameVersionAs(it: Pick<Iteration, 'dockerfile' | 'name'>): Iteration | undefined {
+    const key = versionKey(it)
+    return this.all.find((own) => versionKey(own) === key)
+  }
+}

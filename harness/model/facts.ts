@@ -1,0 +1,63 @@
+/**
+ * What the measure stage found, as plain data: what was built, its size, layers, environment,
+ * files, /health and routes, logs. The checks stage judges claims against it; nothing in it
+ * knows about claims. Also the result cache's format, so a cached file is validated on read.
+ */
+import { z } from 'zod'
+
+/** An image as the engine reports it. */
+export const ImageFacts = z.object({
+  /** The image ID (`sha256:…`). */
+  id: z.string(),
+  /** Bytes, as `docker images` reports them. */
+  size: z.number().nonnegative(),
+  env: z.record(z.string(), z.string()),
+  /** Newest first, as `docker history` lists them. */
+  layers: z.array(z.object({ createdBy: z.string(), size: z.number().nonnegative() })),
+})
+export type ImageFacts = z.infer<typeof ImageFacts>
+
+/** One route of the app, called once /health answered. */
+export const RouteFacts = z.object({
+  method: z.string(),
+  path: z.string(),
+  /** The URL path actually requested (parameters filled in). */
+  url: z.string(),
+  /** 0 when it never answered. */
+  status: z.number().int(),
+  ok: z.boolean(),
+})
+export type RouteFacts = z.infer<typeof RouteFacts>
+
+/** Everything measured of one iteration, or why it could not be. */
+export const IterationFacts = z.object({
+  status: z.enum(['measured', 'build-failed', 'run-failed', 'blocked']),
+  reason: z.string().optional(),
+  buildLog: z.string().optional(),
+  image: ImageFacts.optional(),
+  /** Status and body of GET /health (parsed when JSON). */
+  health: z.object({ status: z.number().int(), body: z.unknown() }).optional(),
+  routes: z.array(RouteFacts).optional(),
+  /** Paths looked for in the image, and whether each exists. */
+  paths: z.record(z.string(), z.boolean()).optional(),
+  notes: z.array(z.string()),
+  /** Reused from an earlier run with the same build context and base images. */
+  cached: z.boolean().optional(),
+})
+export type IterationFacts = z.infer<typeof IterationFacts>
+
+/** A base image a claim names: its size, or why the engine could not have it. */
+export const BaseImageFacts = z.union([
+  z.object({ id: z.string(), size: z.number().nonnegative() }),
+  z.object({ missing: z.string() }),
+])
+export type BaseImageFacts = z.infer<typeof BaseImageFacts>
+
+/** Everything one engine run measured. */
+export const RunFacts = z.object({
+  /** Per document path, per iteration index. */
+  iterations: z.record(z.string(), z.record(z.string(), IterationFacts)),
+  /** Per image reference as the lesson writes it. */
+  baseImages: z.record(z.string(), BaseImageFacts),
+})
+export type RunFacts = z.infer<typeof RunFacts>

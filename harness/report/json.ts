@@ -1,0 +1,52 @@
+import type { Report, ReportClaim } from '../model/index.js'
+import type { VerifyResult } from './results.js'
+
+/** The JSON report of a run. */
+export function toReport(result: VerifyResult, version: string): Report {
+  const totals = { pass: 0, fail: 0, ledgered: 0, blocked: 0, errors: 0 }
+  const documents = result.documents.map((d) => {
+    if (d.error) totals.errors++
+    const claims = d.claims.map((c): ReportClaim => {
+      if (c.verdict.status === 'fail' && c.ledger !== undefined) totals.ledgered++
+      else totals[c.verdict.status]++
+      const out: ReportClaim = {
+        id: c.claim.id,
+        kind: c.claim.kind,
+        name: c.name,
+        line: c.claim.source.line,
+        text: c.claim.text,
+        title: c.claim.title,
+        subject: c.claim.subject,
+        quote: c.claim.quote,
+        verdict: c.verdict.status,
+        reason: c.verdict.reason,
+      }
+      if (c.claim.image !== undefined) out.image = c.claim.image
+      if (c.verdict.expected !== undefined) out.expected = c.verdict.expected
+      if (c.verdict.measured !== undefined) out.measured = c.verdict.measured
+      if (c.ledger !== undefined) out.ledger = c.ledger
+      return out
+    })
+    return {
+      path: d.path,
+      role: d.role,
+      ...(d.error ? { error: { line: d.error.line, message: d.error.message } } : {}),
+      claims,
+    }
+  })
+  const exitCode = totals.errors > 0 ? 2 : totals.fail > 0 || result.staleLedger.length > 0 ? 1 : 0
+  return {
+    tool: 'lessonproof',
+    version,
+    mode: result.mode,
+    documents,
+    staleLedger: result.staleLedger.map((e) => ({
+      file: e.file,
+      claim: e.claim,
+      ...(e.line === undefined ? {} : { line: e.line }),
+      reason: e.reason,
+    })),
+    totals,
+    exitCode,
+  }
+}
