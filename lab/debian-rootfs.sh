@@ -1,21 +1,29 @@
 #!/usr/bin/env bash
-# lab/base-images.sh — build the lab's Debian base images locally.
+# lab/debian-rootfs.sh — build the lab's Debian base images with debootstrap. Run as root, by
+# lab/base-images.sh, only where no registry can give them (the machines that build lessonproof).
 #
-# No registry can be pulled from here, so `FROM debian:bookworm[-slim]` only works if we make
-# those images ourselves. We do it the way Debian's official images are made (debuerreotype):
+# usage: lab/debian-rootfs.sh [full=<inputs sha>] [slim=<inputs sha>]
+#
+# It builds them the way Debian's official images are made (debuerreotype):
 # `debootstrap --variant=minbase`, a little container-friendly apt/dpkg config, then
-# `docker import`. The slim image is the same root filesystem with docs, man pages and
-# locales excluded through dpkg path-exclude (as debuerreotype-slimify does).
+# `docker import`. The slim image is the same root filesystem with docs, man pages and locales
+# excluded through dpkg path-exclude (as debuerreotype-slimify does). Each image carries
+# LABEL org.lessonproof.lab-inputs=<the sha given>; lab/base-images.sh derives that sha from this
+# file, so editing this file (the recipe) rebuilds the images, and editing the decisions around it
+# does not.
 #
-# Build once, reuse: each image carries LABEL org.lessonproof.lab-inputs=<sha256 of this
-# script + suite + variant + mirror>. If the tagged image already has that label the build is
-# skipped (~0.1 s). Edit this script (or the env below) and the images rebuild.
-#
-# Env:
-#   LESSONPROOF_SUITE    Debian suite (default bookworm)
-#   LESSONPROOF_MIRROR   Debian mirror (default http://deb.debian.org/debian)
-#   LESSONPROOF_FORCE=1  rebuild even if labels match
+# Env (passed on by lab/base-images.sh):
+#   LESSONPROOF_SUITE      Debian suite (default bookworm)
+#   LESSONPROOF_MIRROR     Debian mirror (default http://deb.debian.org/debian)
+#   LESSONPROOF_DEB_CACHE  where debootstrap keeps its .debs (default /var/cache/lessonproof-debootstrap/SUITE)
+#   LESSONPROOF_LOCK_DIR   where the build lock lives (default /var/lock)
+#   LESSONPROOF_FORCE=1    rebuild even if labels match
 set -euo pipefail
+
+LAB_NAME=base-images
+# shellcheck source=lab/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+say() { lab_say "$@"; }
 
 SUITE=${LESSONPROOF_SUITE:-bookworm}
 VARIANT=minbase
@@ -25,24 +33,22 @@ LABEL_KEY=org.lessonproof.lab-inputs
 # debootstrap keeps the .debs here so a rebuild does not download them again.
 DEB_CACHE=${LESSONPROOF_DEB_CACHE:-/var/cache/lessonproof-debootstrap/$SUITE}
 
-HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-say() { echo "base-images: $*" >&2; }
-
-# The engine must be up before we can look at or import images.
-"$HERE/engine.sh"
-
-# One build at a time (parallel CI steps or test workers may all call this); a waiter then
-# finds the images up to date.
-exec 9>/var/lock/lessonproof-base-images.lock
-flock 9
-
-script_sha=$(sha256sum "${BASH_SOURCE[0]}" | cut -d' ' -f1)
-inputs_sha() { # $1 = flavour (full|slim)
-  printf '%s\n' "$script_sha" "$SUITE" "$VARIANT" "$MIRROR" "$1" | sha256sum | cut -d' ' -f1
-}
+lab_is_root || { say "lab/debian-rootfs.sh must run as root (lab/base-images.sh runs it through sudo)"; exit 1; }
 
 declare -A TAG=([full]="debian:$SUITE" [slim]="debian:$SUITE-slim")
-declare -A WANT=([full]="$(inputs_sha full)" [slim]="$(inputs_sha slim)")
+declare -A WANT=()
+for arg in "$@"; do
+  case "$arg" in
+    full=?* | slim=?*) WANT[${arg%%=*}]=${arg#*=} ;;
+    *) say "usage: lab/debian-rootfs.sh [full=<sha>] [slim=<sha>] (got '$arg')"; exit 2 ;;
+  esac
+done
+[[ ${#WANT[@]} -gt 0 ]] || { say "usage: lab/debian-rootfs.sh [full=<sha>] [slim=<sha>]: nothing to build"; exit 2; }
+
+# One build at a time (parallel CI steps or test workers may all get here); a waiter then
+# finds the images up to date.
+exec 9>"${LESSONPROOF_LOCK_DIR:-/var/lock}/lessonproof-base-images.lock"
+flock 9
 
 have_label() { # $1 = image, $2 = wanted sha
   [[ $(docker image inspect --format "{{index .Config.Labels \"$LABEL_KEY\"}}" "$1" 2>/dev/null || true) == "$2" ]]
@@ -50,8 +56,9 @@ have_label() { # $1 = image, $2 = wanted sha
 
 todo=()
 for f in full slim; do
+  [[ -n "${WANT[$f]:-}" ]] || continue
   if [[ "${LESSONPROOF_FORCE:-}" != 1 ]] && have_label "${TAG[$f]}" "${WANT[$f]}"; then
-    say "${TAG[$f]} up to date (${WANT[$f]:0:12})"
+    say "${TAG[$f]} up to date (${WANT[$f]:0:12}), built while this one waited"
   else
     todo+=("$f")
   fi
@@ -59,10 +66,7 @@ done
 [[ ${#todo[@]} -eq 0 ]] && exit 0
 
 if ! command -v debootstrap >/dev/null 2>&1; then
-  say "installing debootstrap"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends debootstrap >/dev/null
+  lab_apt_install debootstrap
 fi
 
 # Work dir on the real disk (debootstrap needs mknod/exec; /tmp may be tmpfs or noexec).
