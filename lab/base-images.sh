@@ -91,7 +91,8 @@ if [[ "$SOURCE" != debootstrap && "${LESSONPROOF_FORCE:-}" != 1 ]]; then
         continue
       fi
       registry_down=${err##*$'\n'}
-      say "no registry gives $tag: ${registry_down:-docker pull failed}"
+      registry_down=${registry_down:-docker pull failed}
+      say "no registry gives $tag: $registry_down"
     fi
     # An image pulled earlier (it has a registry digest) stays: no need to replace the official
     # image with a debootstrapped one just because the registry is out of reach now.

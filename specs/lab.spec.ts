@@ -207,6 +207,20 @@ describe('lab/base-images.sh', () => {
     expect(w.image('debian:bookworm')?.label).toBe(inputsSha(RECIPE_SHA, 'full'))
   })
 
+  it('asks the registry once: a pull that fails silently settles it for both images', () => {
+    const w = machine({ uid: 0, state: ['engine-up'] })
+    // A pull that ends without a word, as when `timeout` kills a hanging one.
+    writeFileSync(
+      join(w.dir, 'bin', 'timeout'),
+      '#!/bin/bash\nshift; [[ "$1 $2" == "docker pull" ]] && { echo "uid=0 docker $*" >>"$FAKE_STATE/calls.log"; exit 1; }; exec "$@"\n',
+      { mode: 0o755 },
+    )
+    const r = w.run('lab/base-images.sh')
+    expect(r.status, r.stderr).toBe(0)
+    expect(r.stderr).toContain('no registry gives debian:bookworm: docker pull failed')
+    expect(w.calls().filter((c) => / pull /.test(c))).toHaveLength(1)
+  })
+
   it('keeps an image pulled earlier when no registry answers now', () => {
     const w = machine({
       uid: 1001,
