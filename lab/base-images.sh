@@ -1,173 +1,124 @@
 #!/usr/bin/env bash
-# lab/base-images.sh — build the lab's Debian base images locally.
+# lab/base-images.sh — make sure the lab's base images, debian:bookworm and debian:bookworm-slim,
+# are in the engine: pulled where a registry answers, built with debootstrap where none does.
 #
-# No registry can be pulled from here, so `FROM debian:bookworm[-slim]` only works if we make
-# those images ourselves. We do it the way Debian's official images are made (debuerreotype):
-# `debootstrap --variant=minbase`, a little container-friendly apt/dpkg config, then
-# `docker import`. The slim image is the same root filesystem with docs, man pages and
-# locales excluded through dpkg path-exclude (as debuerreotype-slimify does).
-#
-# Build once, reuse: each image carries LABEL org.lessonproof.lab-inputs=<sha256 of this
-# script + suite + variant + mirror>. If the tagged image already has that label the build is
-# skipped (~0.1 s). Edit this script (or the env below) and the images rebuild.
+# Decided by what is there, image by image:
+#   1. the tag carries LABEL org.lessonproof.lab-inputs=<sha of the recipe and its settings>:
+#      built here by lab/debian-rootfs.sh from the same recipe; reused (~0.1 s);
+#   2. otherwise `docker pull` (GitHub's runners reach Docker Hub: a few seconds, the official
+#      image); where that fails, an image pulled earlier is kept, and anything else is built;
+#   3. built with debootstrap by lab/debian-rootfs.sh (~46 s), which needs root: as root, or
+#      through passwordless sudo; otherwise this script stops and says so.
+# The engine comes first (lab/engine.sh).
 #
 # Env:
-#   LESSONPROOF_SUITE    Debian suite (default bookworm)
-#   LESSONPROOF_MIRROR   Debian mirror (default http://deb.debian.org/debian)
-#   LESSONPROOF_FORCE=1  rebuild even if labels match
+#   LESSONPROOF_BASE_SOURCE  auto (default) | pull (never build) | debootstrap (never pull)
+#   LESSONPROOF_SUITE        Debian suite (default bookworm)
+#   LESSONPROOF_MIRROR       Debian mirror for debootstrap (default http://deb.debian.org/debian)
+#   LESSONPROOF_FORCE=1      rebuild with debootstrap even if labels match
+#   LESSONPROOF_PULL_TIMEOUT seconds one pull may take (default 300)
 set -euo pipefail
 
+LAB_NAME=base-images
+LAB_ROOT_HINT="make a registry reachable so that the images can be pulled (LESSONPROOF_BASE_SOURCE=pull)"
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=lab/lib.sh
+source "$HERE/lib.sh"
+say() { lab_say "$@"; }
+
+SOURCE=${LESSONPROOF_BASE_SOURCE:-auto}
 SUITE=${LESSONPROOF_SUITE:-bookworm}
 VARIANT=minbase
 MIRROR=${LESSONPROOF_MIRROR:-http://deb.debian.org/debian}
-SECURITY_MIRROR=${MIRROR%/debian}/debian-security
 LABEL_KEY=org.lessonproof.lab-inputs
-# debootstrap keeps the .debs here so a rebuild does not download them again.
-DEB_CACHE=${LESSONPROOF_DEB_CACHE:-/var/cache/lessonproof-debootstrap/$SUITE}
+RECIPE=$HERE/debian-rootfs.sh
 
-HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-say() { echo "base-images: $*" >&2; }
+case "$SOURCE" in
+  auto | pull | debootstrap) ;;
+  *) say "LESSONPROOF_BASE_SOURCE must be auto, pull or debootstrap (got '$SOURCE')"; exit 2 ;;
+esac
 
-# The engine must be up before we can look at or import images.
+# The engine must be up before we can look at, pull or import images.
 "$HERE/engine.sh"
 
-# One build at a time (parallel CI steps or test workers may all call this); a waiter then
-# finds the images up to date.
-exec 9>/var/lock/lessonproof-base-images.lock
-flock 9
-
-script_sha=$(sha256sum "${BASH_SOURCE[0]}" | cut -d' ' -f1)
-inputs_sha() { # $1 = flavour (full|slim)
-  printf '%s\n' "$script_sha" "$SUITE" "$VARIANT" "$MIRROR" "$1" | sha256sum | cut -d' ' -f1
+# What the images are made from: the recipe file and its settings. Editing this file (the
+# decisions) keeps the images; editing the recipe rebuilds them.
+recipe_sha=$(sha256sum "$RECIPE" | cut -d' ' -f1)
+# Images built here before the recipe moved to its own file: the same recipe inside the script
+# that decided too (lab/base-images.sh at 790dddd). Accepted so that moving it rebuilt nothing.
+EQUIVALENT_RECIPES=(a9a0725127f8e2cfc081ff5b10368e0421596c131f7835c5e6cf0eeef7b9f290)
+inputs_sha() { # $1 = recipe sha, $2 = flavour (full|slim)
+  printf '%s\n' "$1" "$SUITE" "$VARIANT" "$MIRROR" "$2" | sha256sum | cut -d' ' -f1
 }
 
 declare -A TAG=([full]="debian:$SUITE" [slim]="debian:$SUITE-slim")
-declare -A WANT=([full]="$(inputs_sha full)" [slim]="$(inputs_sha slim)")
+declare -A WANT=([full]="$(inputs_sha "$recipe_sha" full)" [slim]="$(inputs_sha "$recipe_sha" slim)")
 
-have_label() { # $1 = image, $2 = wanted sha
-  [[ $(docker image inspect --format "{{index .Config.Labels \"$LABEL_KEY\"}}" "$1" 2>/dev/null || true) == "$2" ]]
+inspect() { # $1 = image, $2 = Go template; empty when the image is not there
+  docker image inspect --format "$2" "$1" 2>/dev/null || true
+}
+
+built_here() { # $1 = flavour: the tag carries the label of this recipe or an equivalent one
+  local have sha
+  have=$(inspect "${TAG[$1]}" "{{index .Config.Labels \"$LABEL_KEY\"}}")
+  [[ -n "$have" ]] || return 1
+  for sha in "$recipe_sha" "${EQUIVALENT_RECIPES[@]}"; do
+    [[ "$have" == "$(inputs_sha "$sha" "$1")" ]] && return 0
+  done
+  return 1
 }
 
 todo=()
 for f in full slim; do
-  if [[ "${LESSONPROOF_FORCE:-}" != 1 ]] && have_label "${TAG[$f]}" "${WANT[$f]}"; then
-    say "${TAG[$f]} up to date (${WANT[$f]:0:12})"
+  if [[ "${LESSONPROOF_FORCE:-}" != 1 ]] && built_here "$f"; then
+    say "${TAG[$f]} up to date (built here, $(inspect "${TAG[$f]}" "{{index .Config.Labels \"$LABEL_KEY\"}}" | cut -c1-12))"
   else
     todo+=("$f")
   fi
 done
 [[ ${#todo[@]} -eq 0 ]] && exit 0
 
-if ! command -v debootstrap >/dev/null 2>&1; then
-  say "installing debootstrap"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends debootstrap >/dev/null
-fi
-
-# Work dir on the real disk (debootstrap needs mknod/exec; /tmp may be tmpfs or noexec).
-WORK=$(mktemp -d /var/tmp/lessonproof-rootfs.XXXXXX)
-cleanup() {
-  # debootstrap mounts /proc and /sys inside the target; if it died half-way they are still
-  # mounted, and rm -rf through them would be a disaster. Unmount first (deepest first),
-  # then delete without crossing filesystems.
-  local m
-  awk -v p="$WORK" 'index($2, p) == 1 { print $2 }' /proc/mounts | sort -r | while read -r m; do
-    umount -l "$m" 2>/dev/null || true
+# Pull where a registry answers. The first failure settles it for the other image too.
+if [[ "$SOURCE" != debootstrap && "${LESSONPROOF_FORCE:-}" != 1 ]]; then
+  left=()
+  registry_down=""
+  for f in "${todo[@]}"; do
+    tag=${TAG[$f]}
+    if [[ -z "$registry_down" ]]; then
+      t0=$SECONDS
+      if err=$(timeout "${LESSONPROOF_PULL_TIMEOUT:-300}" docker pull -q "$tag" 2>&1 >/dev/null); then
+        say "$tag pulled in $((SECONDS - t0))s: $(inspect "$tag" '{{index .RepoDigests 0}}')"
+        continue
+      fi
+      registry_down=${err##*$'\n'}
+      registry_down=${registry_down:-docker pull failed}
+      say "no registry gives $tag: $registry_down"
+    fi
+    # An image pulled earlier (it has a registry digest) stays: no need to replace the official
+    # image with a debootstrapped one just because the registry is out of reach now.
+    digest=$(inspect "$tag" '{{if .RepoDigests}}{{index .RepoDigests 0}}{{end}}')
+    if [[ -n "$digest" ]]; then
+      say "$tag kept as pulled earlier ($digest)"
+      continue
+    fi
+    left+=("$f")
   done
-  rm -rf --one-file-system "$WORK"
-}
-trap cleanup EXIT
-ROOT=$WORK/rootfs
-
-mkdir -p "$DEB_CACHE"
-say "debootstrap --variant=$VARIANT $SUITE (log: $WORK/debootstrap.log)"
-t0=$SECONDS
-if ! debootstrap --variant="$VARIANT" --cache-dir="$DEB_CACHE" "$SUITE" "$ROOT" "$MIRROR" \
-    >"$WORK/debootstrap.log" 2>&1; then
-  tail -n 30 "$WORK/debootstrap.log" >&2
-  [[ -f "$ROOT/debootstrap/debootstrap.log" ]] && tail -n 30 "$ROOT/debootstrap/debootstrap.log" >&2
-  say "debootstrap failed"
-  exit 1
+  todo=("${left[@]}")
+  [[ ${#todo[@]} -eq 0 ]] && exit 0
+  if [[ "$SOURCE" == pull ]]; then
+    for f in "${todo[@]}"; do say "${TAG[$f]} missing, and LESSONPROOF_BASE_SOURCE=pull forbids building it"; done
+    exit 1
+  fi
 fi
-say "debootstrap done in $((SECONDS - t0))s"
 
-# --- container-friendly config shared by both images (what debuerreotype's
-#     minimizing-config does for the official images) ---
-# Services must not start inside image builds.
-cat >"$ROOT/usr/sbin/policy-rc.d" <<'P'
-#!/bin/sh
-exit 101
-P
-chmod 755 "$ROOT/usr/sbin/policy-rc.d"
-# Keep images small: drop downloaded .debs after every install, no translations,
-# no auto-installed Suggests.
-cat >"$ROOT/etc/apt/apt.conf.d/docker-clean" <<'P'
-DPkg::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };
-APT::Update::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };
-Dir::Cache::pkgcache "";
-Dir::Cache::srcpkgcache "";
-P
-echo 'Acquire::Languages "none";' >"$ROOT/etc/apt/apt.conf.d/docker-no-languages"
-echo 'Apt::AutoRemove::SuggestsImportant "false";' >"$ROOT/etc/apt/apt.conf.d/docker-autoremove-suggests"
-echo 'force-unsafe-io' >"$ROOT/etc/dpkg/dpkg.cfg.d/docker-apt-speedup"
-# Same apt sources as the official image (main, updates, security), deb822 style.
-rm -f "$ROOT/etc/apt/sources.list"
-cat >"$ROOT/etc/apt/sources.list.d/debian.sources" <<P
-Types: deb
-URIs: $MIRROR
-Suites: $SUITE $SUITE-updates
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-
-Types: deb
-URIs: $SECURITY_MIRROR
-Suites: $SUITE-security
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-P
-# Host leftovers that docker supplies at run time or that must be unique per container.
-rm -f "$ROOT/etc/resolv.conf" "$ROOT/etc/hostname" "$ROOT/etc/hosts"
-: >"$ROOT/etc/machine-id"
-rm -rf "$ROOT"/var/lib/apt/lists/* "$ROOT"/var/cache/apt/*.bin \
-  "$ROOT"/var/cache/apt/archives/*.deb "$ROOT"/var/log/*.log "$ROOT"/var/log/apt/* \
-  "$ROOT"/tmp/* "$ROOT"/debootstrap
-
-import() { # $1 = flavour
-  local f=$1 tag=${TAG[$1]} old new
-  old=$(docker image inspect --format '{{.Id}}' "$tag" 2>/dev/null || true)
-  # --numeric-owner: ids must be the chroot's, not mapped through the host's /etc/passwd.
-  new=$(tar --numeric-owner -C "$ROOT" -c . | docker import \
-    --change 'CMD ["bash"]' \
-    --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
-    --change "LABEL $LABEL_KEY=${WANT[$f]}" \
-    --change "LABEL org.lessonproof.lab-suite=$SUITE org.lessonproof.lab-flavour=$f" \
-    - "$tag")
-  # The previous build of this tag is now untagged: drop it (ignore if something uses it).
-  if [[ -n "$old" && "$old" != "$new" ]]; then docker rmi "$old" >/dev/null 2>&1 || true; fi
-  say "$tag built: $(docker image inspect --format '{{.Size}}' "$tag") bytes, ${WANT[$f]:0:12}"
-}
-
-# Full image first (the slim one is derived from the same tree, in place).
-[[ " ${todo[*]} " == *" full "* ]] && import full
-
-if [[ " ${todo[*]} " == *" slim "* ]]; then
-  # debuerreotype-slimify: tell dpkg never to unpack these paths again (later apt-get
-  # installs in derived images stay slim too), then remove what is already there.
-  cat >"$ROOT/etc/dpkg/dpkg.cfg.d/docker" <<'P'
-# Drop docs, man pages and translations; keep copyright files (licences).
-path-exclude /usr/share/doc/*
-path-include /usr/share/doc/*/copyright
-path-exclude /usr/share/man/*
-path-exclude /usr/share/groff/*
-path-exclude /usr/share/info/*
-path-exclude /usr/share/lintian/*
-path-exclude /usr/share/linda/*
-path-exclude /usr/share/locale/*
-P
-  find "$ROOT/usr/share/doc" -mindepth 1 -not -name copyright -not -type d -delete
-  find "$ROOT/usr/share/doc" -mindepth 1 -type d -empty -delete
-  rm -rf "$ROOT"/usr/share/man/* "$ROOT"/usr/share/groff/* "$ROOT"/usr/share/info/* \
-    "$ROOT"/usr/share/lintian/* "$ROOT"/usr/share/linda/* "$ROOT"/usr/share/locale/*
-  import slim
-fi
+# Build with debootstrap: root's work. What the recipe needs is passed on explicitly, since
+# sudo starts from a clean environment.
+args=()
+for f in "${todo[@]}"; do args+=("$f=${WANT[$f]}"); done
+envs=(LESSONPROOF_SUITE="$SUITE" LESSONPROOF_MIRROR="$MIRROR" LESSONPROOF_FORCE="${LESSONPROOF_FORCE:-}" PATH="$PATH")
+for v in LESSONPROOF_DEB_CACHE LESSONPROOF_LOCK_DIR DOCKER_HOST DOCKER_CONFIG; do
+  [[ -n "${!v:-}" ]] && envs+=("$v=${!v}")
+done
+lab_can_root || lab_need_root "building debian:$SUITE with debootstrap"
+say "building ${todo[*]} with debootstrap$(lab_is_root || echo ' (through sudo)')"
+lab_as_root "building debian:$SUITE with debootstrap" env "${envs[@]}" bash "$RECIPE" "${args[@]}"
