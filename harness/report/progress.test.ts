@@ -30,12 +30,12 @@ describe('progress', () => {
     expect(record(false).split('\n')).toEqual([
       'lessonproof: 3 iterations to build in 2 documents',
       'lessonproof: lessons/a.md: 2 iterations',
-      'lessonproof: [1/3] building app:naive (lessons/a.md, 1/2), 2 left',
+      'lessons/a.md: building app:naive (1/2 of the document; 1/3 of the run, 2 left)',
       'lessons/a.md: running app:naive, waiting for /health',
-      'lessonproof: [2/3] reusing app:slim (lessons/a.md, 2/2), 1 left',
+      'lessons/a.md: reusing app:slim (2/2 of the document; 2/3 of the run, 1 left)',
       // A document read for context (not in the plan) adds its iterations to the total.
       'lessonproof: lessons/c.md: 1 iteration',
-      'lessonproof: [3/4] building c:1 (lessons/c.md, 1/1), 1 left',
+      'lessons/c.md: building c:1 (1/1 of the document; 3/4 of the run, 1 left)',
       'lessonproof: 3 of 4 iterations built or reused',
       '',
     ])
@@ -44,7 +44,7 @@ describe('progress', () => {
   it('redraws one status line on a terminal, keeping other lines above it', () => {
     const out = record(true, 40)
     const CLEAR = '\r\x1b[2K'
-    const status = 'lessonproof: [1/3] building app:naive …'
+    const status = 'lessons/a.md: building app:naive (1/2 …'
     expect(out).toContain(`${CLEAR}${status}${CLEAR}`)
     // The note clears the status, prints itself, then draws the status again.
     expect(out).toContain(`${CLEAR}lessons/a.md: running app:naive, waiting for /health\n${status}${CLEAR}`)

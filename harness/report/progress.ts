@@ -69,8 +69,9 @@ export function createProgress(options: ProgressOptions): Progress {
         total = Math.max(total, started)
         const verb = event.reused ? 'reusing' : 'building'
         const left = total - started
+        // `PATH: building TAG` as the engine's own log says it, then where the run stands.
         return show(
-          `lessonproof: [${started}/${total}] ${verb} ${event.tag} (${event.path}, ${event.index}/${event.total}), ${left} left`,
+          `${event.path}: ${verb} ${event.tag} (${event.index}/${event.total} of the document; ${started}/${total} of the run, ${left} left)`,
         )
       }
       case 'note':
