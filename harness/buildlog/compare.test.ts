@@ -44,6 +44,17 @@ describe('claimed logs that agree with the real one', () => {
     expect(compareBuildLogs(claimed, log('parallel/plain.log')).differences).toEqual([])
   })
 
+  it("holds a FROM by its image even when the engine shows it under another build's label", () => {
+    const claimed = parseBuildLog(
+      [
+        '[+] Building 2.6s (6/6) FINISHED',
+        ' => [left 1/2] FROM docker.io/library/debian:bookworm-slim     0.0s',
+        ' => [left 2/2] RUN sleep 2 && echo left > /left               2.3s',
+      ].join('\n'),
+    )
+    expect(compareBuildLogs(claimed, log('concurrent/plain.log')).differences).toEqual([])
+  })
+
   it('lets steps go unshown where the claimed log marks an elision', () => {
     const claimed = edited('multi-stage/tty.log', /^ => \[builder 2\/3\].*$/m, ' ...')
     expect(compareBuildLogs(claimed, log('multi-stage/plain.log')).ok).toBe(true)

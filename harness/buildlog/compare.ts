@@ -3,7 +3,8 @@
  * steps in each and in what order, `[n/total]`, the instruction text, CACHED where the lesson
  * shows a rebuild, and the `(n/m) FINISHED` count. What changes from run to run is left out:
  * durations, digests, transfer sizes, `#N` vertex numbers, the order in which independent stages
- * ran, and `[internal]` vertices.
+ * ran, and `[internal]` vertices. A FROM step is held by its image alone: the engine shows a FROM
+ * shared by stages, or by a build running at the same time, under any of their labels.
  */
 
 import { unifiedDiff } from './diff.js'

@@ -111,6 +111,18 @@ describe('buildkitSteps against the logs recorded with the engine', () => {
     expect(shown('single-stage/plain.log')[0]).toBe('[1/5] FROM docker.io/library/debian:bookworm-slim')
   })
 
+  it('shows a FROM under the label of another build running at the same time on the engine', () => {
+    // concurrent/plain.log was built with --target left while concurrent/other built: they share the FROM vertex.
+    const steps = parseBuildLog(recorded('concurrent/plain.log')).steps
+    const other = parseBuildLog(recorded('concurrent/plain-other.log')).steps
+    expect(steps.map((s) => stepLabel(s))).toEqual(['[1/3]', '[left 2/2]'])
+    expect(other.map((s) => stepLabel(s)).sort()).toEqual(['[1/3]', '[2/3]', '[3/3]'])
+    const plan = buildkitSteps(recordedDockerfile('concurrent'))
+    expect(
+      stagesBuilt(plan, 'left').map((s) => s.steps.map((x) => `${s.label} ${x.index}/${x.total}`)),
+    ).toEqual([['left 1/2', 'left 2/2']])
+  })
+
   it('numbers ONBUILD triggers of the base image after FROM, past the total', () => {
     expect(shown('onbuild/plain.log')).toEqual([
       '[1/2] FROM docker.io/lessonproof-buildlog-fixture/onbuild-parent:1',

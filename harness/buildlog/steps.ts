@@ -12,7 +12,8 @@
  *   stages of their own: then the single stage is `[stage-0 2/5]`.
  * - Only the stages the target needs are built (the last stage by default, or `--target`); a stage
  *   nothing needs is skipped, even in the default build.
- * - A FROM shared by several stages (the same image) is one vertex, shown once under any of their labels.
+ * - A FROM shared by several stages (the same image) is one vertex, shown once under any of their labels;
+ *   a build running at the same time on the engine shares it too, and may lend it its own label.
  * - The text: FROM shows the image normalized (`docker.io/library/debian:bookworm-slim`, `${ARG}`
  *   resolved, no `:latest` added); RUN shows ARG and ENV values substituted, unknown variables as written; COPY, ADD and
  *   WORKDIR substitute unknown variables with nothing. Continuation lines are joined as written.
