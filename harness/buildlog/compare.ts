@@ -3,7 +3,7 @@
  * steps in each and in what order, `[n/total]`, the instruction text, CACHED where the lesson
  * shows a rebuild, and the `(n/m) FINISHED` count. What changes from run to run is left out:
  * durations, digests, transfer sizes, `#N` vertex numbers, the order in which independent stages
- * ran, and `[internal]` vertices. A FROM step is held by its image alone: the engine shows a FROM
+ * ran and in which cached steps were found, and `[internal]` vertices. A FROM step is held by its image alone: the engine shows a FROM
  * shared by stages, or by a build running at the same time, under any of their labels.
  */
 
@@ -61,10 +61,13 @@ export function compareBuildLogs(
   for (const c of claimed.steps) {
     const stage = c.stage ?? ''
     const label = `${stepLabel(c)} ${c.instruction}`
+    // BuildKit prints cached steps as it finds them, in any order: only steps that ran keep theirs.
     const before = last.get(stage)
-    if (before !== undefined && c.index <= before)
-      add(c, 'order', `${label}: shown after step ${before} of ${stageName(c.stage)}`)
-    last.set(stage, c.index)
+    if (!c.cached) {
+      if (before !== undefined && c.index <= before)
+        add(c, 'order', `${label}: shown after step ${before} of ${stageName(c.stage)}`)
+      last.set(stage, c.index)
+    }
 
     let r = realAt.get(key(c))
     // A FROM that several stages share is one vertex, shown once under any of their labels.
