@@ -140,6 +140,7 @@ export class DockerEngine implements Engine {
     if (this.janitor.closing) throw new Error('interrupted: not starting another build')
     const docker = await this.docker()
     const before = await this.existing()
+    const started = Date.now()
     let finished = false
     const lines: string[] = []
     let pending = ''
@@ -191,7 +192,12 @@ export class DockerEngine implements Engine {
     clearTimeout(timer)
     finished = failure === undefined || !failure.startsWith('build did not finish')
     lines.push(...logLines(pending))
-    const result: BuildResult = { ok: failure === undefined, log: lines.join('\n') }
+    const result: BuildResult = {
+      ok: failure === undefined,
+      log: lines.join('\n'),
+      seconds: (Date.now() - started) / 1000,
+      created: imagesCreated(lines).filter((id) => !before.has(id)),
+    }
     if (failure !== undefined) result.error = failure
     return result
   }
