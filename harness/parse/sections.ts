@@ -1,0 +1,70 @@
+import type { Document, Heading } from '../model/index.js'
+
+/**
+ * A heading that opens a section of the reader's own project: "Try With AI", exercises,
+ * "Your turn", "On your own", a challenge, a reflection, or "Practice" as an exercise
+ * ("Practice: …", "Hands-on practice"), but not "Best Practices" or "Good practice".
+ */
+export function isReaderSection(section: string): boolean {
+  return (
+    /try (?:it )?with ai|\byour turn\b|\byour own\b|\bexercises?\b|\bchallenges?\b|\breflect(?:ion)?\b/i.test(
+      section,
+    ) || /(?<!\b(?:best|good|common|recommended|security)\s)\bpractice\b(?!s)/i.test(section)
+  )
+}
+
+/**
+ * Headings with their heading path, the last line of their section, and whether the section is
+ * the reader's own: a heading under a "## Try With AI" h2 is part of it, whatever it says.
+ */
+export function withSections(
+  headings: Pick<Heading, 'line' | 'depth' | 'text'>[],
+  lastLine: number,
+): Heading[] {
+  const out: Heading[] = []
+  const stack: Heading[] = []
+  for (const h of headings) {
+    while (stack.length > 0 && (stack.at(-1)?.depth ?? 0) >= h.depth) stack.pop()
+    const parent = stack.at(-1)
+    const heading: Heading = {
+      ...h,
+      path: [...(parent?.path ?? []), h.text],
+      endLine: lastLine,
+      reader: (parent?.reader ?? false) || isReaderSection(h.text),
+    }
+    stack.push(heading)
+    out.push(heading)
+  }
+  // A section ends where the next heading of the same or a higher level starts.
+  for (let i = 0; i < out.length; i++) {
+    const h = out[i] as Heading
+    const next = out.slice(i + 1).find((o) => o.depth <= h.depth)
+    if (next) h.endLine = Math.max(h.line, next.line - 1)
+  }
+  return out
+}
+
+/** The heading a line stands under (the nearest above it), if any. */
+function headingAt(doc: Pick<Document, 'headings'>, line: number): Heading | undefined {
+  let found: Heading | undefined
+  for (const h of doc.headings) {
+    if (h.line > line) break
+    found = h
+  }
+  return found
+}
+
+/** Text of the nearest heading above a line; `''` before the first heading. */
+export function sectionAt(doc: Pick<Document, 'headings'>, line: number): string {
+  return headingAt(doc, line)?.text ?? ''
+}
+
+/** The heading path of a line: every heading it stands under, outermost first. */
+export function headingPathAt(doc: Pick<Document, 'headings'>, line: number): string[] {
+  return headingAt(doc, line)?.path ?? []
+}
+
+/** The line is in a section of the reader's own project, decided by the whole enclosing section. */
+export function inReaderSection(doc: Pick<Document, 'headings'>, line: number): boolean {
+  return headingAt(doc, line)?.reader ?? false
+}
