@@ -73,13 +73,25 @@ const PROMPT =
   /^(\s*(?:\([\w.-]+\)\s+)?(?:\$|%|➜(?:\s+[~\w./-]+)?(?:\s+git:\([^)]*\))?(?:\s+✗)?|[\w.-]+@[\w.-]+(?::[^\s$#]*|\s+[^\s$#]+)?\s?[$#]|PS(?:\s+[A-Za-z]:)?[^>\n]*>|[A-Za-z]:\\[^>\n]*>))\s+(?=\S)/
 const ROOT_PROMPT = /^(\s*#)\s+(?=\S)/
 
+/** The prompt a line starts with and the command after it, or undefined when it has none. */
+function splitPrompt(line: string): { prompt: string; rest: string } | undefined {
+  const m = PROMPT.exec(line)
+  if (m) {
+    const prompt = m[1]?.trim() ?? ''
+    // `➜ docker ps`: the word after ➜ is the command, not the directory zsh shows there.
+    const zsh = /^➜\s+(\S+)$/.exec(prompt)
+    if (zsh && isCommandWord(zsh[1] ?? '')) return { prompt: '➜', rest: line.replace(/^\s*➜\s+/, '') }
+    return { prompt, rest: line.slice(m[0].length) }
+  }
+  const root = ROOT_PROMPT.exec(line)
+  if (root && isCommandWord(firstWord(line.slice(root[0].length))))
+    return { prompt: '#', rest: line.slice(root[0].length) }
+  return undefined
+}
+
 /** The prompt a line starts with, or undefined. */
 export function promptOf(line: string): string | undefined {
-  const m = PROMPT.exec(line)
-  if (m) return m[1]?.trim()
-  const root = ROOT_PROMPT.exec(line)
-  if (root && isCommandWord(firstWord(line.slice(root[0].length)))) return '#'
-  return undefined
+  return splitPrompt(line)?.prompt
 }
 
 /** What an unlabelled fence's content looks like: a transcript (prompts), commands, or neither. */
@@ -173,7 +185,7 @@ export function readShell(
     }
     if (!transcript && (raw.trim() === '' || raw.trim().startsWith('#'))) continue
     const first = i
-    let text = prompt === undefined ? raw : raw.replace(PROMPT, '').replace(ROOT_PROMPT, '')
+    let text = prompt === undefined ? raw : (splitPrompt(raw)?.rest ?? raw)
     if (!transcript && INSTRUCTION.test(text.trim())) continue
     // Continuations: a trailing `\` (or PowerShell's backtick), or a quote still open.
     for (;;) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { extractClaims } from '../claims/index.js'
-import { decodeDocument, parseDocument } from './index.js'
+import { decodeDocument, parseDocument, resolveFile } from './index.js'
 
 const FILE = 'lessons/x.md'
 const F = '```'
@@ -514,5 +514,132 @@ describe('commands, outputs and iterations', () => {
       line: lineOf(text, `${F}dockerfile`),
       content: 'FROM python:3.12-slim\nCOPY requirements.txt .',
     })
+  })
+})
+
+describe('references and iterations', () => {
+  const DF = (from: string) => `${F}dockerfile\nFROM ${from}\nCMD ["app"]\n${F}\n`
+  const build = (cmd: string) => `${F}bash\n${cmd}\n${F}\n`
+
+  it('builds the most recent complete Dockerfile with `docker build .`, even unlabelled', () => {
+    const text = [
+      '# Doc',
+      '',
+      '**File: Dockerfile**',
+      '',
+      DF('python:3.12'),
+      'A better one:',
+      '',
+      DF('python:3.12-slim'),
+      build('docker build -t app .'),
+    ].join('\n')
+    const doc = parseDocument(FILE, text)
+    expect(doc.files.map((f) => [f.line, f.via, f.supersedes])).toEqual([
+      [5, 'bold-file', undefined],
+      [12, 'content', 5],
+    ])
+    expect(doc.iterations[0]?.files.Dockerfile?.content).toBe('FROM python:3.12-slim\nCMD ["app"]')
+  })
+
+  it('says where a Dockerfile the document never shows comes from', () => {
+    const text = [
+      '# Doc',
+      '',
+      'Go to the project where you created the Dockerfile in Lesson 3:',
+      '',
+      build('docker build -t api:v1 .'),
+      '## Elsewhere',
+      '',
+      build('git clone https://git.example/app.git'),
+      build('docker build -f Dockerfile.multi -t app:multi .'),
+      build('docker build -f Dockerfile.late -t app:late .'),
+      '**File: Dockerfile.late**',
+      '',
+      DF('alpine'),
+      build('docker build -f Dockerfile.late -t app:late2 .'),
+    ].join('\n')
+    const doc = parseDocument(FILE, text)
+    expect(doc.references.map((r) => [r.name, r.kind])).toEqual([
+      ['Dockerfile', 'earlier-lesson'],
+      ['Dockerfile.multi', 'repository'],
+      ['Dockerfile.late', 'defined-later'],
+    ])
+    expect(doc.references[0]?.reason).toMatchInlineSnapshot(
+      `"Dockerfile comes from an earlier lesson (line 3: "Go to the project where you created the Dockerfile in Lesson 3:")"`,
+    )
+    expect(doc.iterations.map((i) => [i.tag, i.reference?.kind])).toEqual([
+      ['api:v1', 'earlier-lesson'],
+      ['app:multi', 'repository'],
+      ['app:late', 'defined-later'],
+      ['app:late2', undefined],
+    ])
+  })
+
+  it('takes a placeholder written by a heredoc for the Dockerfile a later build uses', () => {
+    const text = [
+      '# Doc',
+      '',
+      DF('python:3.12'),
+      '## Your turn',
+      '',
+      `${F}bash`,
+      "cat > Dockerfile << 'EOF'",
+      '[your improved Dockerfile here]',
+      'EOF',
+      'docker build -t mine .',
+      F,
+    ].join('\n')
+    const doc = parseDocument(FILE, text)
+    expect(doc.references).toMatchObject([{ name: 'Dockerfile', line: 11, kind: 'placeholder' }])
+    expect(resolveFile(doc, 'Dockerfile', 14)).toEqual({ reference: doc.references[0] })
+    expect(resolveFile(doc, 'Dockerfile', 10).version?.line).toBe(3)
+    expect(doc.iterations).toEqual([])
+  })
+
+  it('lets a later build of the same tag from another Dockerfile correct the earlier one', () => {
+    const text = [
+      '# Doc',
+      '',
+      '**File: Dockerfile.a**',
+      '',
+      DF('alpine'),
+      build('docker build -f Dockerfile.a -t job:v1 .'),
+      'Wait, that Dockerfile is wrong for this job.',
+      '',
+      '**File: Dockerfile.b**',
+      '',
+      DF('debian'),
+      build('docker build -f Dockerfile.b -t job:v1 .'),
+      build('docker build -f Dockerfile.b -t job:v1 .'),
+    ].join('\n')
+    const doc = parseDocument(FILE, text)
+    expect(doc.iterations.map((i) => [i.index, i.line, i.dockerfile, i.replaces])).toEqual([
+      [
+        0,
+        lineOf(text, 'docker build -f Dockerfile.b'),
+        'Dockerfile.b',
+        lineOf(text, 'docker build -f Dockerfile.a'),
+      ],
+    ])
+  })
+
+  it('reads a command from prose that says to run it, not from prose that names it', () => {
+    const text = [
+      '# Doc',
+      '',
+      DF('alpine'),
+      'Now build it with `docker build -t tiny .` and list it.',
+      '',
+      'Type in `docker images tiny` to see it. The `docker build` command reads the Dockerfile.',
+      '',
+      '`Docker build -t tiny2 .`',
+    ].join('\n')
+    const doc = parseDocument(FILE, text)
+    expect(doc.commands.map((c) => [c.line, c.text, c.inline, c.shellRejects !== undefined])).toEqual([
+      [8, 'docker build -t tiny .', true, false],
+      [10, 'docker images tiny', true, false],
+      [12, 'Docker build -t tiny2 .', true, true],
+    ])
+    expect(doc.iterations.map((i) => i.tag)).toEqual(['tiny'])
   })
 })

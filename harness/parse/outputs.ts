@@ -9,20 +9,21 @@ const LABEL =
 const SENTENCE =
   /(?:\byou(?:'ll|\s+will|\s+should|\s+would|\s+may|\s+might|\s+can)?\s+(?:then\s+|now\s+)?(?:see|get|receive|notice)\b|\b(?:produces?|prints?|outputs?|returns?|displays?|shows?|yields?|responds?)\b|\b(?:output|result|response)\b[^.]*\b(?:is|looks?|resembles|should\s+be|will\s+be)\b|\bsimilar\s+to\s+the\s+following\b|\blike\s+the\s+following\b|\blooks?\s+(?:something\s+)?like\b)[^.]*[:.]?\s*$/i
 
-/** Words that make a "…the following:" sentence about a file or a command, not an output. */
-const NOT_OUTPUT =
-  /\b(?:create|save|paste|write|add|run|execute|type|enter|dockerfile|file named|contents?)\b/i
+/** Words that make a "…the following:" sentence about a file, not an output. */
+const FILE_WORDS = /\b(?:create|save|paste|write|add|dockerfile|file named|contents?)\b/i
+/** Words that make it about a command to run, unless it names the output or what you will see. */
+const COMMAND_WORDS = /\b(?:run|execute|type|enter)\b/i
+const SEEN =
+  /\b(?:output|result|response)\b|\byou(?:'ll|\s+will|\s+should)?\s+(?:then\s+|now\s+)?(?:see|get)\b/i
 
 export function isOutputLead(lead: string): boolean {
   const text = lead.trim()
   if (text === '') return false
   if (LABEL.test(text)) return true
   const last = text.split(/(?<=[.!?])\s+(?=\S)/).at(-1) ?? text
-  if (!SENTENCE.test(last)) return false
-  return (
-    /\b(?:output|result|response|see|get|prints?|returns?|displays?|shows?)\b/i.test(last) &&
-    !NOT_OUTPUT.test(last)
-  )
+  if (!SENTENCE.test(last) || FILE_WORDS.test(last)) return false
+  if (SEEN.test(last)) return true
+  return /\b(?:prints?|returns?|displays?|shows?)\b/i.test(last) && !COMMAND_WORDS.test(last)
 }
 
 /** An output as JSON (`docker image inspect`, a `curl` response), when it is JSON. */
