@@ -243,7 +243,7 @@ function classify(
   const dockerLang = DOCKERFILE_LANGS.has(raw.lang)
   // A shell fence may hold Dockerfile lines ("Use DHIs, for example:" then `FROM …`).
   const shape = dockerLang || plainLang || shellLang ? dockerfileShape(raw.value, dockerLang) : undefined
-  const sniffed = shape ? undefined : looksLikeCommands(raw.value)
+  const sniffed = shape || !(plainLang || shellLang) ? undefined : looksLikeCommands(raw.value)
   const script = raw.value.startsWith('#!')
   const commandLike =
     shellLang && !shape && !script

@@ -204,6 +204,14 @@ export function dockerfileShape(value: string, anyCase: boolean): 'complete' | '
 /** `{{ .Var }}`, `{% … %}`: template syntax; `<your-workspace>`, `[paste here]`: placeholders for the reader. */
 export function templateMarks(value: string, contentLine: number): TemplateMark[] {
   const marks: TemplateMark[] = []
+  if (
+    !value.includes('{{') &&
+    !value.includes('{%') &&
+    !value.includes('<') &&
+    !value.includes('\n[') &&
+    !value.startsWith('[')
+  )
+    return marks
   value.split('\n').forEach((l, i) => {
     const line = contentLine + i
     for (const m of l.matchAll(/\{\{-?[^}]*-?\}\}|\{%-?[^%]*-?%\}/g))

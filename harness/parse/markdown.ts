@@ -118,7 +118,7 @@ export function parseMarkdown(lines: string[], original: string[] = lines): Mark
         const text = plain(inline)
         if (listDepth === 0) parts.prose.push({ line: first(token), text, kind: 'paragraph' })
         else if (item && token.level === item.level + 1) item.texts.push(text)
-        spans(parts.spans, inline, first(token), text)
+        if (inline.content.includes('`')) spans(parts.spans, inline, first(token), text)
         const before = paragraphs.get(token.level) ?? []
         headingAt.delete(token.level)
         blockAt.delete(token.level)

@@ -29,7 +29,9 @@ export function isOutputLead(lead: string): boolean {
 /** An output as JSON (`docker image inspect`, a `curl` response), when it is JSON. */
 export function outputJson(text: string): unknown {
   const t = text.trim()
-  if (!/^[[{]/.test(t)) return undefined
+  // Only what can be JSON is parsed: a BuildKit log's "[+] Building" is not tried (and thrown on).
+  if (!/^(?:\{\s*(?:"|\}$)|\[\s*(?:[{["\d\]-]|true|false|null|$))/.test(t) || !/[}\]]$/.test(t))
+    return undefined
   try {
     return JSON.parse(t)
   } catch {

@@ -24,8 +24,10 @@ export interface ReadThrough {
   tabs: TabRegion[]
 }
 
-/** Any construct this module handles; a document without one is passed through untouched. */
-const ANY = /:::|\{\{[<%]|\{%|<\/?[A-Z]|^(?:import|export)\s|\{\/\*|\[!\w+\]|^\s*(?:===|!!!|\?\?\?)\s/m
+/** Markers of the constructs this module handles; a document without one is passed through untouched. */
+const MARKERS = [':::', '{{<', '{{%', '{%', '{/*', '[!', '===', '!!!', '???']
+/** A line that starts with a JSX tag (`<Tabs>`) or an MDX `import`/`export`. */
+const ANY = /(?:^|\n)\s*(?:<\/?[A-Z]|(?:import|export)\s)/
 
 const FENCE = /^\s*(`{3,}|~{3,})/
 const DIRECTIVE = /^\s*(:{3,})\s*([\w-]*)(.*)$/
@@ -50,7 +52,7 @@ function tabName(attributes: string): string {
 }
 
 export function readThrough(input: string[], text: string): ReadThrough {
-  if (!ANY.test(text)) return { lines: input, tabs: [] }
+  if (!MARKERS.some((m) => text.includes(m)) && !ANY.test(text)) return { lines: input, tabs: [] }
   const lines = [...input]
   const tabs: TabRegion[] = []
   const groups: { line: number; kind: string }[] = []

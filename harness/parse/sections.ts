@@ -6,6 +6,8 @@ import type { Document, Heading } from '../model/index.js'
  * ("Practice: …", "Hands-on practice"), but not "Best Practices" or "Good practice".
  */
 export function isReaderSection(section: string): boolean {
+  const lower = section.toLowerCase()
+  if (!/ai|turn|own|exercise|challenge|reflect|practice/.test(lower)) return false
   return (
     /try (?:it )?with ai|\byour turn\b|\byour own\b|\bexercises?\b|\bchallenges?\b|\breflect(?:ion)?\b/i.test(
       section,
@@ -24,7 +26,11 @@ export function withSections(
   const out: Heading[] = []
   const stack: Heading[] = []
   for (const h of headings) {
-    while (stack.length > 0 && (stack.at(-1)?.depth ?? 0) >= h.depth) stack.pop()
+    // A heading closes every open section of its level or deeper: they end on the line before it.
+    while (stack.length > 0 && (stack.at(-1)?.depth ?? 0) >= h.depth) {
+      const closed = stack.pop() as Heading
+      closed.endLine = Math.max(closed.line, h.line - 1)
+    }
     const parent = stack.at(-1)
     const heading: Heading = {
       ...h,
@@ -34,12 +40,6 @@ export function withSections(
     }
     stack.push(heading)
     out.push(heading)
-  }
-  // A section ends where the next heading of the same or a higher level starts.
-  for (let i = 0; i < out.length; i++) {
-    const h = out[i] as Heading
-    const next = out.slice(i + 1).find((o) => o.depth <= h.depth)
-    if (next) h.endLine = Math.max(h.line, next.line - 1)
   }
   return out
 }

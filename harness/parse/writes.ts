@@ -96,8 +96,9 @@ export function shellWrites(
   line: number,
   heredoc?: { body: string; bodyLine: number },
 ): ShellWrite[] {
-  // The heredoc's operator and word are not part of what the shell runs; the body is the input.
   const writes: ShellWrite[] = []
+  // Only a redirection or `tee` writes a file: most commands are not parsed again here.
+  if (!text.includes('>') && !/\btee\b/.test(text)) return writes
   for (const pipeline of pipelines(text)) {
     let content: string | undefined
     let contentLine = line
@@ -136,6 +137,8 @@ export function shellWrites(
  * (`[Gordon's optimized Dockerfile here]`, `<your Dockerfile>`), "paste … here", or only `...`.
  */
 export function isPlaceholder(content: string): boolean {
+  // A placeholder is a line or two; a file's content is not worth splitting to find out.
+  if (content.length > 200) return false
   const lines = content
     .split('\n')
     .map((l) => l.trim())
