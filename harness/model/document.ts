@@ -175,7 +175,19 @@ export const FileReference = z.object({
   name: z.string(),
   /** Where the document refers to it: the placeholder, or the command that uses it. */
   line: z.number().int().positive(),
-  kind: z.enum(['placeholder', 'earlier-lesson', 'repository', 'defined-later', 'not-shown']),
+  /**
+   * `placeholder`: content the reader fills in; `reader-project`: built in a section of the
+   * reader's own project ("Try With AI", an exercise); `earlier-lesson`, `repository` (cloned, or
+   * the one a README belongs to), `defined-later` (shown only after the build), `not-shown`.
+   */
+  kind: z.enum([
+    'placeholder',
+    'reader-project',
+    'earlier-lesson',
+    'repository',
+    'defined-later',
+    'not-shown',
+  ]),
   /** Why, in words. @example "Dockerfile comes from an earlier lesson (line 96: \"…Lesson 3…\")" */
   reason: z.string(),
 })

@@ -136,7 +136,11 @@ describe('segments', () => {
     expect(segments('docker tag app:1.0 <your-username>/app:1.0')).toEqual([
       ['docker', 'tag', 'app:1.0', '<your-username>/app:1.0'],
     ])
-    expect(segments('cat <<EOF > app.conf')).toEqual([['cat'], ['EOF'], ['app.conf']])
+    expect(segments('cat <<EOF > app.conf')).toEqual([['cat']])
+    expect(segments('docker build -t app . 2>&1 | tee build.log')).toEqual([
+      ['docker', 'build', '-t', 'app', '.'],
+      ['tee', 'build.log'],
+    ])
   })
 })
 

@@ -264,6 +264,8 @@ export function transcriptOutputs(outputs: ReturnType<typeof readShell>['outputs
   }))
 }
 
+const REDIRECT = new Set(['>', '>>', '<', '<<', '<<<', '>&', '<&', '&>', '>|', '<>'])
+
 /** argv lists of a command line, split at shell operators; `$(…)` and `$VAR` kept literally. */
 export const segments: (text: string) => string[][] = memoize(splitUncached)
 
@@ -286,10 +288,18 @@ export function guard(text: string): { guarded: string; restore: (s: string) => 
 function splitUncached(text: string): string[][] {
   const { guarded, restore } = guard(text)
   const out: string[][] = [[]]
-  for (const token of shellParse(guarded, (key) => `$${key}`)) {
-    if (typeof token === 'string') out[out.length - 1]?.push(restore(token))
-    else if ('op' in token && token.op !== 'glob') out.push([])
-    else if ('op' in token && token.op === 'glob') out[out.length - 1]?.push(token.pattern)
+  const tokens = shellParse(guarded, (key) => `$${key}`)
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]
+    const argv = out[out.length - 1]
+    if (token === undefined || argv === undefined) continue
+    if (typeof token === 'string') argv.push(restore(token))
+    else if ('op' in token && REDIRECT.has(token.op)) {
+      // `> file`, `2>&1`, `<<EOF`: the target is where output goes, not a command or an argument.
+      if (/^\d$/.test(argv.at(-1) ?? '') && /^[<>]/.test(token.op)) argv.pop()
+      if (typeof tokens[i + 1] === 'string') i++
+    } else if ('op' in token && token.op !== 'glob') out.push([])
+    else if ('op' in token && token.op === 'glob') argv.push(token.pattern)
   }
   return out.filter((a) => a.length > 0)
 }

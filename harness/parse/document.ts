@@ -33,7 +33,7 @@ import { readFrontmatter } from './frontmatter.js'
 import { type CodeSpan, parseMarkdown, type RawBlock } from './markdown.js'
 import { isOutputLead, outputJson } from './outputs.js'
 import { readThrough, tabAt } from './readthrough.js'
-import { inReaderSection, sectionAt, withSections } from './sections.js'
+import { headingPathAt, inReaderSection, sectionAt, withSections } from './sections.js'
 import type { Decoded } from './source.js'
 import { isPlaceholder, shellWrites } from './writes.js'
 
@@ -462,7 +462,7 @@ function inlineCommands(spans: CodeSpan[], shown: Command[]): Command[] {
 }
 
 const EARLIER_LESSON =
-  /\b(?:lesson|chapter|part|module|unit)\s+\d+\b|\b(?:previous|earlier|last|prior)\s+(?:lesson|chapter|section|tutorial|part|module|step)s?\b|\byou\s+(?:created|wrote|built|made)\b/i
+  /\b(?:lesson|chapter|module|unit)\s+\d+\b|\b(?:previous|earlier|last|prior)\s+(?:lesson|chapter|section|tutorial|part|module|step)s?\b|\byou\s+(?:created|wrote|built|made)\b/i
 
 /**
  * Files the document uses without showing them: placeholders, and the Dockerfile of every build
@@ -477,63 +477,69 @@ function referencesOf(doc: Document, placeholders: FileReference[]): FileReferen
     const build = dockerBuild(command.argv)
     if (!build) continue
     const name = build.file
+    // Each build of a file with no version (nor placeholder) before it says why, at its own line.
     const known =
       filesAt(doc.files, command.line)[name] ??
-      references.find((r) => r.name === name && r.line < command.line)
+      placeholders.find((r) => r.name === name && r.line < command.line) ??
+      references.find((r) => r.name === name && r.line === command.line)
     if (known) continue
-    const later = doc.files.find((f) => f.name === name && f.line > command.line)
-    const evidence = earlierLesson(doc, command.line)
-    const reference: FileReference = later
-      ? {
-          name,
-          line: command.line,
-          kind: 'defined-later',
-          reason: `${name} is shown only after the build, at line ${later.line}`,
-        }
-      : clone && clone.line < command.line
-        ? {
-            name,
-            line: command.line,
-            kind: 'repository',
-            reason: `${name} comes from the repository cloned at line ${clone.line} (${clone.argv[2] ?? 'git clone'})`,
-          }
-        : evidence
-          ? {
-              name,
-              line: command.line,
-              kind: 'earlier-lesson',
-              reason: `${name} comes from an earlier lesson (line ${evidence.line}: "${short(evidence.text)}")`,
-            }
-          : readme
-            ? {
-                name,
-                line: command.line,
-                kind: 'repository',
-                reason: `${name} is a file of the repository this README belongs to`,
-              }
-            : {
-                name,
-                line: command.line,
-                kind: 'not-shown',
-                reason: `${name} is not shown in the document before line ${command.line}`,
-              }
-    references.push(reference)
+    references.push(referenceFor(doc, name, command.line, { clone, readme }))
   }
   return references.sort((a, b) => a.line - b.line)
 }
 
-/** A sentence before a line, in its section or the introduction, that sends the reader to an earlier lesson. */
-function earlierLesson(doc: Document, line: number): { line: number; text: string } | undefined {
-  const heading = [...doc.headings].reverse().find((h) => h.line <= line && h.depth <= 2)
-  const from = heading?.line ?? 1
+/**
+ * Why a file the document uses at a line is not shown there, most telling reason first: the
+ * reader's own project, an earlier lesson the section names, a cloned repository, a version shown
+ * only later, an earlier lesson the introduction names, the repository a README belongs to.
+ */
+function referenceFor(
+  doc: Document,
+  name: string,
+  line: number,
+  context: { clone: Command | undefined; readme: boolean },
+): FileReference {
+  const at = (kind: FileReference['kind'], reason: string): FileReference => ({ name, line, kind, reason })
+  if (inReaderSection(doc, line))
+    return at(
+      'reader-project',
+      `${name} is the reader's own, built in "${headingPathAt(doc, line).join(' > ')}"`,
+    )
+  const section = doc.headings.filter((h) => h.line <= line && h.depth <= 2).at(-1)?.line ?? 1
   const intro = doc.headings.find((h) => h.depth === 2)?.line ?? line
+  const named = earlierLesson(doc, section, line)
+  if (named)
+    return at(
+      'earlier-lesson',
+      `${name} comes from an earlier lesson (line ${named.line}: "${short(named.text)}")`,
+    )
+  const { clone, readme } = context
+  if (clone && clone.line < line)
+    return at(
+      'repository',
+      `${name} comes from the repository cloned at line ${clone.line} (${clone.argv[2] ?? 'git clone'})`,
+    )
+  const later = doc.files.find((f) => f.name === name && f.line > line)
+  if (later) return at('defined-later', `${name} is shown only after the build, at line ${later.line}`)
+  const introduced = earlierLesson(doc, 1, Math.min(intro, line))
+  if (introduced)
+    return at(
+      'earlier-lesson',
+      `${name} comes from an earlier lesson (line ${introduced.line}: "${short(introduced.text)}")`,
+    )
+  if (readme) return at('repository', `${name} is a file of the repository this README belongs to`)
+  return at('not-shown', `${name} is not shown in the document before line ${line}`)
+}
+
+/** The last paragraph between two lines that sends the reader to an earlier lesson. */
+function earlierLesson(doc: Document, from: number, to: number): { line: number; text: string } | undefined {
   return [...doc.prose]
     .reverse()
     .find(
       (p) =>
-        p.kind !== 'frontmatter' &&
-        p.line < line &&
-        (p.line >= from || p.line < intro) &&
+        (p.kind === 'paragraph' || p.kind === 'list-item') &&
+        p.line >= from &&
+        p.line < to &&
         EARLIER_LESSON.test(p.text),
     )
 }
@@ -567,8 +573,9 @@ function iterationsOf(doc: Document): Iteration[] {
     const { reference } = resolveFile(doc, build.file, command.line)
     const earlier = byTag.get(tag)
     // A later build of the same tag (a BuildKit demo, say) rebuilds, it is not a new iteration;
-    // one from another Dockerfile corrects the earlier build ("Wait, that Dockerfile won't work").
-    if (earlier && earlier.dockerfile === build.file) continue
+    // one from another Dockerfile corrects the earlier build ("Wait, that Dockerfile won't work"),
+    // and so does one of a Dockerfile the document now shows, where the earlier had none.
+    if (earlier && earlier.dockerfile === build.file && !(earlier.reference && !reference)) continue
     const [repo = tag, version = 'latest'] = tag.split(':')
     const iteration: Iteration = {
       index: earlier?.index ?? iterations.length,
