@@ -490,8 +490,8 @@ function referencesOf(doc: Document, placeholders: FileReference[]): FileReferen
 
 /**
  * Why a file the document uses at a line is not shown there, most telling reason first: the
- * reader's own project, an earlier lesson the section names, a cloned repository, a version shown
- * only later, an earlier lesson the introduction names, the repository a README belongs to.
+ * reader's own project, an earlier lesson the section names, a version shown only later, a cloned
+ * repository, an earlier lesson the introduction names, the repository a README belongs to.
  */
 function referenceFor(
   doc: Document,
@@ -513,14 +513,14 @@ function referenceFor(
       'earlier-lesson',
       `${name} comes from an earlier lesson (line ${named.line}: "${short(named.text)}")`,
     )
+  const later = doc.files.find((f) => f.name === name && f.line > line)
+  if (later) return at('defined-later', `${name} is shown only after the build, at line ${later.line}`)
   const { clone, readme } = context
   if (clone && clone.line < line)
     return at(
       'repository',
       `${name} comes from the repository cloned at line ${clone.line} (${clone.argv[2] ?? 'git clone'})`,
     )
-  const later = doc.files.find((f) => f.name === name && f.line > line)
-  if (later) return at('defined-later', `${name} is shown only after the build, at line ${later.line}`)
   const introduced = earlierLesson(doc, 1, Math.min(intro, line))
   if (introduced)
     return at(
