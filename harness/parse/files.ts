@@ -8,10 +8,13 @@ const NAME = String.raw`(?:[\w./-]*\.[\w-]+|[\w./-]*(?:Docker|Container)file[\w.
  * `../secret`), even without an extension, so checkName can report it instead of ignoring the label.
  */
 const LABEL_NAME = String.raw`(?:${NAME}|(?:~|\.\.)?/[\w./-]+)`
+/** A file-like name anywhere in a text. */
+const ANY_NAME = new RegExp(NAME)
 /** A file name as an info-string attribute gives it. */
 const TITLE = new RegExp(`^${LABEL_NAME}$`)
 /** A name as prose writes it: in backticks, underlined, bold, or bare. */
 const MARKED = String.raw`[\x60_*]{0,2}(${NAME})[\x60_*]{0,2}`
+const MARKED_NAME = new RegExp(MARKED)
 
 const LABELS: { via: FileLabelVia; source: 'lead' | 'first-line'; pattern: RegExp }[] = [
   // **File: Dockerfile.naive**  (a parenthetical after the name is a note, not part of it)
@@ -115,11 +118,12 @@ export function fileLabel(
   const found = tryLead(immediate, true)
   if (found) return found
   // A short note between the label and its fence ("(Same as Lesson 3)") does not cut them apart.
-  if (raw.earlier && raw.lead.length <= 60 && !new RegExp(NAME).test(raw.lead)) {
+  if (raw.earlier && raw.lead.length <= 60 && !ANY_NAME.test(raw.lead)) {
     const earlier = tryLead(raw.earlier, false)
     if (earlier) return earlier
   }
-  if (options.shell) return undefined
+  // Prose labels name a file: without a file-like word in the lead there is nothing to find.
+  if (options.shell || !ANY_NAME.test(raw.lead)) return undefined
   for (const pattern of PROSE_LABELS) {
     const name = pattern.exec(raw.lead)?.[1]
     if (name) {
@@ -128,7 +132,7 @@ export function fileLabel(
     }
   }
   if (adds) {
-    const named = new RegExp(MARKED).exec(raw.lead)?.[1]
+    const named = MARKED_NAME.exec(raw.lead)?.[1]
     if (named && /(?:Docker|Container)file/.test(named))
       return { name: named.replace(/\.+$/, ''), via: 'prose', adds }
   }

@@ -7,7 +7,7 @@ import type { Document, Heading } from '../model/index.js'
  */
 export function isReaderSection(section: string): boolean {
   const lower = section.toLowerCase()
-  if (!/ai|turn|own|exercise|challenge|reflect|practice/.test(lower)) return false
+  if (!/\bai\b|turn|own|exercis|challeng|reflect|practice/.test(lower)) return false
   return (
     /try (?:it )?with ai|\byour turn\b|\byour own\b|\bexercises?\b|\bchallenges?\b|\breflect(?:ion)?\b/i.test(
       section,
