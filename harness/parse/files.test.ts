@@ -233,3 +233,13 @@ describe('versionsOf and filesAt', () => {
     ])
   })
 })
+
+describe('names that are not files', () => {
+  it.each([['**Node.js**'], ['**ASP.NET**:'], ['Vue.js:']])('%s labels nothing', (lead) => {
+    expect(firstBlock(lead, 'js', 'console.log(1)')?.file).toBeUndefined()
+  })
+
+  it('takes a backticked name whatever its case', () => {
+    expect(firstBlock('`App.js`:', 'js', 'export default 1')?.file).toBe('App.js')
+  })
+})

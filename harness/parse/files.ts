@@ -16,7 +16,20 @@ const TITLE = new RegExp(`^${LABEL_NAME}$`)
 const MARKED = String.raw`[\x60_*]{0,2}(${NAME})[\x60_*]{0,2}`
 const MARKED_NAME = new RegExp(MARKED)
 
-const LABELS: { via: FileLabelVia; source: 'lead' | 'first-line'; pattern: RegExp }[] = [
+/**
+ * A name written without backticks that is a file: a Dockerfile, a path, a dotfile, or a
+ * lower-case name with a file's extension. "Node.js" and "ASP.NET" are names of technologies.
+ */
+function plausibleName(name: string): boolean {
+  return (
+    /(?:Docker|Container)file|Makefile|\/|^\.[\w.-]+$/.test(name) ||
+    /^[a-z0-9_][\w.-]*\.(?:py|js|mjs|cjs|ts|tsx|jsx|go|rs|java|kt|rb|php|cs|c|h|cpp|sh|bash|ps1|ya?ml|json|toml|ini|cfg|conf|env|txt|md|lock|xml|html|css|sql|gradle|properties|mod|sum)$/.test(
+      name,
+    )
+  )
+}
+
+const LABELS: { via: FileLabelVia; source: 'lead' | 'first-line'; pattern: RegExp; bare?: boolean }[] = [
   // **File: Dockerfile.naive**  (a parenthetical after the name is a note, not part of it)
   {
     via: 'bold-file',
@@ -28,6 +41,7 @@ const LABELS: { via: FileLabelVia; source: 'lead' | 'first-line'; pattern: RegEx
     via: 'bold-file',
     source: 'lead',
     pattern: new RegExp(String.raw`^(?:\*\*|__)?\x60?(${NAME})\x60?(?:\*\*|__)?\s*:?\s*(?:\*\*|__)?\s*$`),
+    bare: true,
   },
   // Create `Dockerfile.naive`:   Create a file named `Dockerfile` …   Create a new file called `app.py`
   {
@@ -101,6 +115,8 @@ export function fileLabel(
       const text = label.source === 'lead' ? (lead?.source.trim() ?? '') : (raw.value.split('\n')[0] ?? '')
       const name = label.pattern.exec(text)?.[1]
       if (!name) continue
+      // A bare bold word ("**Node.js**") names a technology, not a file; a backticked one is a file.
+      if (label.bare && !text.includes('\x60') && !plausibleName(name)) continue
       const checkedName = checked(
         name,
         label.source === 'lead' ? (lead?.line ?? raw.line) : raw.line + 1,
@@ -126,7 +142,7 @@ export function fileLabel(
   if (options.shell || !ANY_NAME.test(raw.lead)) return undefined
   for (const pattern of PROSE_LABELS) {
     const name = pattern.exec(raw.lead)?.[1]
-    if (name) {
+    if (name && plausibleName(name)) {
       const checkedName = checked(name, raw.leadLine, problems)
       return checkedName ? { name: checkedName, via: 'prose', adds } : undefined
     }
