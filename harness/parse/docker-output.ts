@@ -5,8 +5,11 @@ import { segments } from './commands.js'
 const IMAGES = ['REPOSITORY', 'TAG', 'IMAGE ID', 'CREATED', 'SIZE']
 const SIZE = String.raw`\d+(?:\.\d+)?\s?(?:[kKMGT]i?B|B)`
 const SIZE_ONLY = new RegExp(`^${SIZE}$`)
-/** A `docker images` row without a header: repository, tag, 12-hex ID, created, size. */
-const IMAGE_ROW = new RegExp(String.raw`^(\S+)\s+(\S+)\s+([0-9a-f]{12}|<none>)\s+(.+?)\s+(${SIZE})$`)
+/** A `docker images` row without a header: repository, tag, ID, created, size. */
+// Hand-written IDs are often short or not hex ("abc123", "f5g6h7i8j9k0"): letters and digits, a digit among them.
+const IMAGE_ROW = new RegExp(
+  String.raw`^(\S+)\s+(\S+)\s+((?=[a-zA-Z]*\d)[0-9a-zA-Z]{6,64}|<none>)\s+(.+?)\s+(${SIZE})$`,
+)
 const ELLIPSIS = /^(?:\.\.\.|…)$/
 
 type Row = { line: number; text: string }
@@ -136,7 +139,8 @@ export function outputTable(
       }),
     }
   }
-  if (kind === 'images') {
+  // Rows without a header (`docker images | grep x`); an upper-case first line is a header, not a row.
+  if (kind === 'images' && !/^[A-Z][A-Z ]+$/.test(header)) {
     const rows = unwrap(lines, (t) => IMAGE_ROW.test(t))
     if (rows.every((r) => IMAGE_ROW.test(r.text))) {
       return {

@@ -24,6 +24,7 @@ describe('which file a block is', () => {
     ['Create a file named `Dockerfile` with these contents.', 'dockerfile', 'Dockerfile', 'create'],
     ['Create a new file called `api.Dockerfile`:', 'dockerfile', 'api.Dockerfile', 'create'],
     ['**Dockerfile**', 'dockerfile', 'Dockerfile', 'bold-file'],
+    ["Here is our app's `Dockerfile`:", 'dockerfile', 'Dockerfile', 'prose'],
     ['`compose.yaml`:', 'yaml', 'compose.yaml', 'bold-file'],
     // a bold lead that names no file: the content decides
     ['**The assistant proposes:**', 'dockerfile', 'Dockerfile', 'content'],

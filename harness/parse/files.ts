@@ -83,6 +83,8 @@ const PROSE_LABELS: RegExp[] = [
     'i',
   ),
   new RegExp(String.raw`${MARKED}\s+(?:should\s+)?(?:now\s+)?looks?\s+like`, 'i'),
+  // Here is our app's Dockerfile:   Here's the compose.yaml:
+  new RegExp(String.raw`\bhere(?:'s|\s+is|\s+are)\s+(?:[\w'-]+\s+){0,3}?${MARKED}\s*:?\s*$`, 'i'),
 ]
 
 /** "add the following line", "append", "insert": the block is a part of the file, not all of it. */

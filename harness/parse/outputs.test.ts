@@ -17,6 +17,7 @@ describe('isOutputLead', () => {
     'Doing so will produce output like the following:',
     "You'll get output similar to the following:",
     "You'll then see output similar to the following in the container log:",
+    'which gives',
   ])('%s', (lead) => {
     expect(isOutputLead(lead)).toBe(true)
   })
@@ -27,6 +28,8 @@ describe('isOutputLead', () => {
     'Consider the following Dockerfile:',
     'Build the image:',
     'Here is the configuration:',
+    'Show the running containers:',
+    'Give nginx a config the same way:',
   ])('not %s', (lead) => {
     expect(isOutputLead(lead)).toBe(false)
   })

@@ -7,7 +7,7 @@
 const LABEL =
   /^(?:(?:expected|sample|example|typical|actual|console|terminal|command)\s+)?(?:output|result|response)\b\s*(?:\([^)]*\))?\s*:?\s*(?:\([^)]*\))?\s*$/i
 const SENTENCE =
-  /(?:\byou(?:'ll|\s+will|\s+should|\s+would|\s+may|\s+might|\s+can)?\s+(?:then\s+|now\s+)?(?:see|get|receive|notice)\b|\b(?:produces?|prints?|outputs?|returns?|displays?|shows?|yields?|responds?)\b|\b(?:output|result|response)\b[^.]*\b(?:is|looks?|resembles|should\s+be|will\s+be)\b|\bsimilar\s+to\s+the\s+following\b|\blike\s+the\s+following\b|\blooks?\s+(?:something\s+)?like\b)[^.]*[:.]?\s*$/i
+  /(?:\byou(?:'ll|\s+will|\s+should|\s+would|\s+may|\s+might|\s+can)?\s+(?:then\s+|now\s+)?(?:see|get|receive|notice)\b|\b(?:produces|prints|outputs|returns|displays|shows|yields|gives|responds)\b|\b(?:output|result|response)\b[^.]*\b(?:is|looks?|resembles|should\s+be|will\s+be)\b|\bsimilar\s+to\s+the\s+following\b|\blike\s+the\s+following\b|\blooks?\s+(?:something\s+)?like\b)[^.]*[:.]?\s*$/i
 
 /** Words that make a "…the following:" sentence about a file, not an output. */
 const FILE_WORDS = /\b(?:create|save|paste|write|add|dockerfile|file named|contents?)\b/i
@@ -17,13 +17,17 @@ const SEEN =
   /\b(?:output|result|response)\b|\byou(?:'ll|\s+will|\s+should)?\s+(?:then\s+|now\s+)?(?:see|get)\b/i
 
 export function isOutputLead(lead: string): boolean {
-  const text = lead.trim()
+  // Leads arrive as plain text; markup is dropped here too, for callers that pass Markdown.
+  const text = lead.replace(/[*_]{1,2}/g, '').trim()
   if (text === '') return false
   if (LABEL.test(text)) return true
   const last = text.split(/(?<=[.!?])\s+(?=\S)/).at(-1) ?? text
   if (!SENTENCE.test(last) || FILE_WORDS.test(last)) return false
   if (SEEN.test(last)) return true
-  return /\b(?:prints?|returns?|displays?|shows?)\b/i.test(last) && !COMMAND_WORDS.test(last)
+  return (
+    /\b(?:prints|returns|displays|shows|gives|yields|outputs|produces)\b/i.test(last) &&
+    !COMMAND_WORDS.test(last)
+  )
 }
 
 /** An output as JSON (`docker image inspect`, a `curl` response), when it is JSON. */
