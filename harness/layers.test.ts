@@ -13,6 +13,7 @@ const LAYERS = [
   'settings',
   'model',
   'dockerfile',
+  'buildlog',
   'parse',
   'ledger',
   'kinds',

@@ -154,7 +154,15 @@ if (!session) {
     expect(await leftBy(open.options.runId)).toEqual({ images: [], containers: [], temp: [] })
   })
 
-  it('Ctrl-C during a build aborts it and removes what the run had created', async () => {
+  it('Ctrl-C during a build aborts it, removes what the run had created, and nothing of anyone else', async () => {
+    // Another user's untagged image on the same engine, a child of the base image the lesson builds FROM.
+    const { getContainerRuntimeClient } = await import('testcontainers')
+    const docker = (await getContainerRuntimeClient()).container.dockerode
+    const scratch = await docker.createContainer({ Image: 'debian:bookworm-slim', Cmd: ['true'] })
+    const foreign = (await scratch.commit({ changes: ['LABEL org.lessonproof.spec=foreign'] })) as {
+      Id: string
+    }
+    await scratch.remove({ force: true })
     const child = spawn(
       process.execPath,
       [
@@ -187,6 +195,18 @@ if (!session) {
     const runId = /lessonproof: run ([a-z0-9]+),/.exec(stderr)?.[1]
     expect(runId, stderr).toBeDefined()
     expect(await leftBy(runId ?? '')).toEqual({ images: [], containers: [], temp: [] })
+    const still = await docker
+      .getImage(foreign.Id)
+      .inspect()
+      .then(
+        () => true,
+        () => false,
+      )
+    await docker
+      .getImage(foreign.Id)
+      .remove({ force: true })
+      .catch(() => undefined)
+    expect(still, 'the foreign untagged image is still there').toBe(true)
   }, 180_000)
 
   it('two runs on one engine at once both succeed and each leaves nothing behind', async () => {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Report } from '../harness/model/report.js'
 import { escapeData, escapeProperty } from '../harness/report/github.js'
 import { junitSchemaErrors, junitTestcases } from '../harness/testing.js'
-import { broken, type Course, course, courseLesson, slimRow } from './support/course.js'
+import { broken, brokenLine, type Course, course, courseLesson, slimRow } from './support/course.js'
 
 const WRONG = courseLesson(1, '50%')
 const KNOWN = courseLesson(0, '40%')
@@ -112,9 +112,9 @@ describe('junit', () => {
       if (claim.verdict === 'blocked') expect(tc?.skipped).toBe(`blocked: ${claim.reason}`)
       else expect(tc?.skipped).toBeUndefined()
     }
-    const fence = BROKEN.split('\n').lastIndexOf('```bash') + 1
-    expect(byName.get(`lessons/broken.md:${fence} is a readable lesson`)).toMatchObject({
-      '@line': String(fence),
+    const nul = brokenLine(BROKEN)
+    expect(byName.get(`lessons/broken.md:${nul} is a readable lesson`)).toMatchObject({
+      '@line': String(nul),
       error: { '@type': 'LessonError' },
     })
     const stale = report.staleLedger[0]

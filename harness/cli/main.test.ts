@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { Report } from '../model/report.js'
-import { F, FRONTMATTER, NAIVE, SLIM } from '../testing.js'
+import { FRONTMATTER, NAIVE, SLIM } from '../testing.js'
 import { main } from './main.js'
 
 /** A small lesson: two iterations and a comparison table whose reduction column says `reduction`. */
@@ -152,9 +152,10 @@ describe('usage errors exit 2', () => {
   })
 })
 
-describe('a malformed lesson', () => {
-  const BROKEN = `${CONSISTENT}\nA fence that never closes:\n\n${F}bash\ndocker images\n`
-  const FENCE_LINE = BROKEN.split('\n').lastIndexOf(`${F}bash`) + 1
+describe('a lesson that is not text', () => {
+  // A NUL byte makes a file binary: the one kind of document that cannot be read at all.
+  const BROKEN = `${CONSISTENT}\nA screenshot pasted as bytes:\n\n\u0000PNG\n`
+  const FENCE_LINE = BROKEN.split('\n').indexOf('\u0000PNG') + 1
 
   it('exits 2, reports it at its line, and still verifies the other lessons', async () => {
     await write('lessons/broken.md', BROKEN)
@@ -162,7 +163,7 @@ describe('a malformed lesson', () => {
     const { code, out, err } = await run('verify', 'lessons', '--static', '--json', 'out/report.json')
 
     expect(code).toBe(2)
-    expect(err).toContain(`lessons/broken.md:${FENCE_LINE}: code fence ${F} opened at line ${FENCE_LINE}`)
+    expect(err).toContain(`lessons/broken.md:${FENCE_LINE}: file is binary (it contains a NUL byte)`)
     expect(out).toContain('lessons/broken.md  (unreadable)')
     expect(out).toMatch(GOOD_HOLDS)
 

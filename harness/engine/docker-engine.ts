@@ -85,23 +85,18 @@ async function demultiplexed(docker: Dockerode, buffer: Buffer): Promise<string>
 export class DockerEngine implements Engine {
   /** Images the engine had before this run: never removed, whatever a build log says. */
   private before: Promise<Set<string>> | undefined
-
-  /** Image IDs of builds this run aborted or finished, and when its first build began. */
-  private readonly chain = new Set<string>()
-  private firstBuild: number | undefined
   /** A build was still running when the run was cleaned up (interrupted or timed out). */
   private aborted = false
-
   private readonly labels: Record<string, string>
 
   constructor(
     private readonly janitor: Janitor,
     /** Every image and container this engine makes carries the run's label. */
-    runId: string,
+    private readonly runId: string,
   ) {
     this.labels = { [RUN_LABEL]: runId }
     // Registered first, so it runs last: after every build was aborted or finished.
-    janitor.add('images committed by aborted builds', () => this.sweep())
+    janitor.add(`images labelled ${RUN_LABEL}=${runId}`, () => this.sweep())
   }
 
   private async existing(): Promise<Set<string>> {
@@ -145,7 +140,7 @@ export class DockerEngine implements Engine {
     if (this.janitor.closing) throw new Error('interrupted: not starting another build')
     const docker = await this.docker()
     const before = await this.existing()
-    this.firstBuild ??= Math.floor(Date.now() / 1000)
+    const started = Date.now()
     let finished = false
     const lines: string[] = []
     let pending = ''
@@ -197,15 +192,19 @@ export class DockerEngine implements Engine {
     clearTimeout(timer)
     finished = failure === undefined || !failure.startsWith('build did not finish')
     lines.push(...logLines(pending))
-    const result: BuildResult = { ok: failure === undefined, log: lines.join('\n') }
+    const result: BuildResult = {
+      ok: failure === undefined,
+      log: lines.join('\n'),
+      seconds: (Date.now() - started) / 1000,
+      created: imagesCreated(lines).filter((id) => !before.has(id)),
+    }
     if (failure !== undefined) result.error = failure
     return result
   }
 
   /**
    * The classic builder goes on with a step after its client has gone: remove the step's
-   * container (the step then fails), and remember the build's images, whose untagged
-   * children the sweep removes.
+   * container (the build then stops), and let the sweep wait for what it still commits.
    */
   private async abortBuild(lines: string[], finished: boolean): Promise<void> {
     if (!finished) this.aborted = true
@@ -217,40 +216,33 @@ export class DockerEngine implements Engine {
           .getContainer(running)
           .remove({ force: true })
           .catch(() => undefined)
-      const id = /^ ---> ([0-9a-f]{12})$/.exec(line)?.[1]
-      if (id) this.chain.add(id)
     }
   }
 
   /**
-   * Removes untagged images committed since the first build on top of a build's images (a step
-   * the daemon finished after the build was aborted), waiting up to 30 s for such steps to end.
+   * After an aborted build, removes the images that carry this run's label or tag, as the
+   * daemon finishes the steps it had begun: until the engine has been quiet for a moment, at
+   * most 30 s. Never an image by inference: another user's untagged images are not ours.
    */
   private async sweep(): Promise<void> {
-    if (this.firstBuild === undefined || !this.aborted) return
-    const since = this.firstBuild
+    if (!this.aborted) return
     const docker = await this.docker()
-    const before = await this.existing()
+    const label = `${RUN_LABEL}=${this.runId}`
+    const prefix = `lessonproof-${this.runId}-`
     let quiet = 0
     for (let round = 0; round < 120 && quiet < 3; round++) {
-      const orphans = (await docker.listImages({ all: true })).filter(
-        (i) =>
-          (i.RepoTags ?? []).every((t) => t === '<none>:<none>') &&
-          i.Created >= since &&
-          this.chain.has(shortId(i.ParentId)) &&
-          !before.has(shortId(i.Id)),
+      const labelled = await docker.listImages({ all: true, filters: { label: [label] } })
+      const tagged = (await docker.listImages()).filter((i) =>
+        (i.RepoTags ?? []).some((t) => t.startsWith(prefix)),
       )
-      for (const image of orphans) {
-        this.chain.add(shortId(image.Id))
+      const ours = [...new Map([...labelled, ...tagged].map((i) => [i.Id, i])).values()]
+      for (const image of ours) {
         await docker
           .getImage(image.Id)
           .remove({ force: true })
           .catch(() => undefined)
       }
-      const busy = (await docker.listContainers({ all: true })).some(
-        (c) => c.Created >= since && this.chain.has(shortId(c.ImageID)),
-      )
-      quiet = orphans.length === 0 && !busy ? quiet + 1 : 0
+      quiet = ours.length === 0 ? quiet + 1 : 0
       if (quiet < 3) await new Promise((resolve) => setTimeout(resolve, 250))
     }
   }

@@ -18,6 +18,10 @@ export interface BuildResult {
   error?: string
   /** The build's output, kept per iteration and shown on failure. */
   log: string
+  /** Wall time of the build. */
+  seconds: number
+  /** Images this build created (final and, with the classic builder, intermediate), to remove afterwards. */
+  created: string[]
 }
 
 export interface RunRequest {

@@ -82,10 +82,18 @@ export class FakeEngine implements Engine {
     const key = contextKey(request.dockerfile, await readContext(request.contextDir))
     this.calls.push(`build ${request.tag} ${key}`)
     const recorded = this.recording.builds[key]
-    if (!recorded) return { ok: false, error: `no recorded build has this context (${key})`, log: '' }
-    if (recorded.buildError) return { ok: false, error: recorded.buildError, log: recorded.buildError }
+    if (!recorded)
+      return {
+        ok: false,
+        error: `no recorded build has this context (${key})`,
+        log: '',
+        seconds: 0,
+        created: [],
+      }
+    if (recorded.buildError)
+      return { ok: false, error: recorded.buildError, log: recorded.buildError, seconds: 0, created: [] }
     this.built.set(request.tag, recorded)
-    return { ok: true, log: '' }
+    return { ok: true, log: '', seconds: 0, created: [request.tag] }
   }
 
   private image(tag: string): RecordedImage {

@@ -2,7 +2,7 @@
 import { relative, resolve, sep } from 'node:path'
 import { execa } from 'execa'
 import { UsageError } from '../errors.js'
-import { isDocumentName } from '../verify/index.js'
+import { collectDocuments, displayPath } from '../verify/index.js'
 import { byCodeUnits, familyOf, familyOnDisk } from './families.js'
 
 /** Runs git with these arguments in the run's directory and returns its stdout. */
@@ -79,9 +79,16 @@ export async function changedDocuments(options: ChangedOptions): Promise<Changed
   const untracked = split(
     await git(['ls-files', '-z', '--others', '--exclude-standard', '--full-name', '--', ...scope]),
   )
+  // Only what a run of these paths would read (no housekeeping files, no README that is not a
+  // Docker document), by the same collector.
+  const collected = new Set(
+    (await collectDocuments(scope.map((p) => resolve(options.cwd, p)))).map((p) =>
+      displayPath(p, options.cwd),
+    ),
+  )
   const changed = [...new Set([...diffed, ...untracked])]
     .map((p) => relative(options.cwd, resolve(top, p)).split(sep).join('/'))
-    .filter((p) => isDocumentName(p.split('/').at(-1) ?? ''))
+    .filter((p) => collected.has(p))
     .sort(byCodeUnits)
   const documents = new Set<string>()
   for (const family of new Set(changed.map(familyOf))) {

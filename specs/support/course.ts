@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { type Io, main } from '../../harness/cli/main.js'
 import { Report } from '../../harness/model/report.js'
-import { F, lessonBuilding, NAIVE, SLIM } from '../../harness/testing.js'
+import { lessonBuilding, NAIVE, SLIM } from '../../harness/testing.js'
 
 /** A results table; 1.21GB → 458MB is a 62.15% reduction, so anything but 62% fails. */
 export const results = (reduction: string) =>
@@ -24,8 +24,12 @@ export const courseLesson = (extra: number, reduction: string) =>
 /** The line of the slim row in a course lesson, where its reduction claim is. */
 export const slimRow = (text: string) => text.split('\n').findIndex((l) => l.startsWith('| Slim |')) + 1
 
-/** A lesson whose fence never closes: unreadable, reported at the fence's line. */
-export const broken = (extra: number) => `${courseLesson(extra, '62%')}\n${F}bash\ndocker images\n`
+/** A lesson with a NUL byte (a screenshot pasted as bytes): unreadable, reported at that line. */
+export const broken = (extra: number) =>
+  `${courseLesson(extra, '62%')}\nA screenshot pasted as bytes:\n\n\u0000PNG\n`
+
+/** The line of a broken lesson's NUL byte. */
+export const brokenLine = (text: string) => text.split('\n').indexOf('\u0000PNG') + 1
 
 export interface Course {
   dir: string
