@@ -177,11 +177,25 @@ function lineJudge(settings: Settings) {
   }
 }
 
-function columnIsVolatile(name: string, settings: Settings, table: Table): boolean {
-  if (settings.volatileColumns.includes(name)) return true
+/** Why one claimed line (or table cell) does not hold for an actual one; `undefined` when it holds. */
+export function lineDiffers(
+  claimed: string,
+  actual: string,
+  options: CompareOptions = {},
+): string | undefined {
+  return lineJudge(CompareOptions.parse(options))(claimed, actual)
+}
+
+/** Whether a table column's cells vary between runs (IDs, times, the caller's `volatileColumns`). */
+export function isVolatileColumn(name: string, columns: string[], options: CompareOptions = {}): boolean {
+  if ((options.volatileColumns ?? []).includes(name)) return true
   // `docker history`'s IMAGE column: an ID, or <missing> for layers built elsewhere or by BuildKit.
-  if (name === 'IMAGE' && table.columns.includes('CREATED BY')) return true
+  if (name === 'IMAGE' && columns.includes('CREATED BY')) return true
   return VOLATILE_COLUMNS.some((p) => p.test(name))
+}
+
+function columnIsVolatile(name: string, settings: Settings, table: Table): boolean {
+  return isVolatileColumn(name, table.columns, settings)
 }
 
 /** Key columns that name a row whatever its place: an image's repository and tag, a container's name. */

@@ -8,12 +8,14 @@ export {
   alignOutput,
   CompareOptions,
   compareOutput,
+  isVolatileColumn,
+  lineDiffers,
   type OutputAlignment,
   OutputComparison,
   OutputDifference,
   PULL_PROGRESS,
 } from './compare.js'
-export { formatJsonLike, type Json, jsonDifferences, jsonStyle, readJson } from './json.js'
+export { formatJsonLike, type Json, jsonDifferences, jsonStyle, mergeHeld, readJson } from './json.js'
 export {
   type Measurement,
   mapRun,

@@ -133,3 +133,22 @@ export function formatJsonLike(value: Json, claimedText: string): string {
     (_all, str: string | undefined, sep: string) => str ?? `${sep} `,
   )
 }
+
+/**
+ * The actual value with every part that holds written as claimed (a normalised timestamp, a
+ * size within tolerance, a "..." elision), so a replacement changes only what no longer holds.
+ */
+export function mergeHeld(claimed: Json | undefined, actual: Json, settings: JsonCompareSettings): Json {
+  if (claimed === undefined) return actual
+  if (jsonDifferences(claimed, actual, settings).length === 0) return claimed
+  if (Array.isArray(actual)) {
+    return actual.map((item, k) => mergeHeld(Array.isArray(claimed) ? claimed[k] : undefined, item, settings))
+  }
+  if (actual !== null && typeof actual === 'object') {
+    const shape = claimed !== null && typeof claimed === 'object' && !Array.isArray(claimed) ? claimed : {}
+    const out: { [key: string]: Json } = {}
+    for (const [key, value] of Object.entries(actual)) out[key] = mergeHeld(shape[key], value, settings)
+    return out
+  }
+  return actual
+}

@@ -87,6 +87,12 @@ describe('sizeHolds', () => {
     expect(sizeHolds(size('0B'), size('0B'), 0)).toBe(true)
     expect(sizeHolds(size('0B'), size('8.19kB'), 15)).toBe(false)
   })
+  it('reads the exponent Docker prints for 999.5–999.999 kB', () => {
+    // `docker history` here printed "1e+03kB" for a layer of 999999 bytes.
+    expect(readSize('1e+03kB')).toEqual({ bytes: 1e6, text: '1e+03kB', rounding: 500_000 })
+    expect(sizeHolds(size('1e+03kB'), size('999999 bytes'), 0)).toBe(true)
+  })
+
   it('compares across units', () => {
     expect(sizeHolds(size('1.21GB'), size('1210MB'), 0)).toBe(true)
     expect(sizeHolds(size('12M'), size('12582912 bytes'), 0)).toBe(true)

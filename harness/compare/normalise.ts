@@ -97,9 +97,10 @@ const SIZE_UNITS: Record<string, number> = {
 
 /**
  * A size: a number and its unit. A bare K/M/G/T counts only when attached to the number
- * (`4.0K`, `12M` as `ls -lh` prints them); `B`-units may be spaced ("428 MB").
+ * (`4.0K`, `12M` as `ls -lh` prints them); `B`-units may be spaced ("428 MB"). Docker writes
+ * 999.5–999.999 kB as "1e+03kB" (Go's %g), so an exponent is read too.
  */
-const SIZE = /(?<![\w.])(\d+(?:\.\d+)?)(?:([KMGT])|\s?(bytes?|[kKMGT]i?[bB]|B))(?![\w])/g
+const SIZE = /(?<![\w.])(\d+(?:\.\d+)?(?:e[+-]\d+)?)(?:([KMGT])|\s?(bytes?|[kKmMgGtT]i?[bB]|B))(?![\w])/g
 
 /** `ls -l` without -h: the fifth field is a byte count. */
 const LS_LONG = /^([-dlcbps][rwxsStT-]{9}[.+@]?\s+\d+\s+\S+\s+\S+\s+)(\d+)(?=\s)/
@@ -114,8 +115,10 @@ function sizeOf(match: RegExpExecArray): Measurement {
   const digits = match[1] ?? '0'
   const unit = (match[2] ?? match[3] ?? 'B').toLowerCase()
   const multiplier = SIZE_UNITS[unit] ?? 1
-  const decimals = digits.includes('.') ? (digits.split('.')[1]?.length ?? 0) : 0
-  return { bytes: Number(digits) * multiplier, text: match[0], rounding: (0.5 * multiplier) / 10 ** decimals }
+  const [mantissa = '0', exponent = '0'] = digits.split('e')
+  const decimals = mantissa.includes('.') ? (mantissa.split('.')[1]?.length ?? 0) : 0
+  const rounding = (0.5 * multiplier * 10 ** Number(exponent)) / 10 ** decimals
+  return { bytes: Number(digits) * multiplier, text: match[0], rounding }
 }
 
 function escapeRegExp(text: string): string {
