@@ -211,6 +211,20 @@ if (!docker) {
       expect((await stat(join(lessonDir, 'made-here'))).uid).toBe(65534)
     }, 60_000)
 
+    it('says why a workstation image does not build, and leaves no image', async () => {
+      const before = new Set((await engine.listImages({ all: true })).map((i) => i.Id))
+      await expect(
+        ensureWorkstationImage(engine, { extraPackages: ['no-such-package-lessonproof'] }),
+      ).rejects.toThrow(
+        /did not build: .*exit code: 100[\s\S]*Unable to locate package no-such-package-lessonproof/,
+      )
+      const made = (await engine.listImages({ all: true })).filter((i) => !before.has(i.Id))
+      expect(made.filter((i) => i.Labels?.['org.lessonproof.workstation'] !== undefined)).toEqual([])
+      await expect(ensureWorkstationImage(engine, { extraPackages: ['gcc; rm -rf /'] })).rejects.toThrow(
+        'not a Debian package name: "gcc; rm -rf /"',
+      )
+    }, 300_000)
+
     it('leaves nothing behind once closed', async () => {
       for (const s of stations) await s.close()
       expect(await leftBehind(engine, runId)).toEqual([])

@@ -461,6 +461,19 @@ export function workstationContextDir(): string {
   return found
 }
 
+/**
+ * The readable lines of BuildKit's progress (protobuf): a step's log messages (field 4 of a
+ * VertexLog, so they follow a `"` tag byte and a length byte), without digests or repeats.
+ */
+function traceText(trace: string[]): string[] {
+  const runs = trace.join('').match(/[\x20-\x7e]{6,}/g) ?? []
+  const lines = runs
+    .filter((r) => !/sha256:[0-9a-f]{64}/.test(r))
+    .map((r) => r.replace(/^"[\x20-\x7e]/, '').trim())
+    .filter((r) => r.length > 0)
+  return lines.filter((line, k) => lines.indexOf(line) === k)
+}
+
 /** A Debian package name, so nothing else reaches the Dockerfile's RUN line. */
 const PACKAGE = /^[a-z0-9][a-z0-9+.-]+$/
 
@@ -492,31 +505,30 @@ export async function ensureWorkstationImage(
     // Not built yet.
   }
   options.log?.(`building the workstation image ${tag}${extra.length > 0 ? ` with ${extra.join(' ')}` : ''}`)
-  const stream = await docker.buildImage(
-    { context: dir, src: ['Dockerfile'] },
-    {
-      t: tag,
-      buildargs: { EXTRA_PACKAGES: extra.join(' ') },
-      labels: { [WORKSTATION_IMAGE_LABEL]: hash },
-      rm: true,
-      forcerm: true,
-    },
-  )
-  const log: string[] = []
+  // BuildKit (API version 2): no intermediate images to leave behind, even when the build fails.
+  const stream = await docker.buildImage({ context: dir, src: ['Dockerfile'] }, {
+    t: tag,
+    buildargs: { EXTRA_PACKAGES: extra.join(' ') },
+    labels: { [WORKSTATION_IMAGE_LABEL]: hash },
+    version: '2',
+  } as Dockerode.ImageBuildOptions)
+  const trace: string[] = []
   const failure = await new Promise<string | undefined>((resolve) => {
     let error: string | undefined
     docker.modem.followProgress(
       stream,
       (err: Error | null) => resolve(err ? err.message : error),
-      (event: { stream?: string; error?: string }) => {
-        if (event.stream) log.push(event.stream)
+      (event: { id?: string; aux?: unknown; error?: string }) => {
+        // Progress comes as base64 protobuf under the trace ID; the last aux is the image's ID.
+        if (typeof event.aux === 'string') trace.push(Buffer.from(event.aux, 'base64').toString('latin1'))
         if (event.error) error = event.error
       },
     )
   })
   if (failure !== undefined) {
-    const tail = log.join('').trim().split('\n').slice(-10).join('\n')
-    throw new Error(`the workstation image did not build: ${failure}\n${tail}`)
+    throw new Error(
+      `the workstation image did not build: ${failure}\n${traceText(trace).slice(-10).join('\n')}`,
+    )
   }
   return tag
 }
