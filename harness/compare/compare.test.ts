@@ -100,6 +100,21 @@ describe('compareOutput: lines', () => {
     expect(far.differences[0]?.detail).toBe('size 4.5M is 9.1M (+102.2%, beyond ±10%)')
   })
 
+  it('reads ls -lh from another machine: owners, padding and dates apart, sizes in tolerance', () => {
+    const claimed = `total 4.6M
+-rw-r--r--  1 alice  staff   157 Mar  1 10:00 Dockerfile
+-rwxr-xr-x  1 alice  staff  4.6M Mar  1 10:00 server
+`
+    // As ls -lh printed it here for a 157-byte file and a 4600000-byte one.
+    const here = `total 4.4M
+-rw-r--r-- 1 root root  157 Nov 26 14:30 Dockerfile
+-rwxr-xr-x 1 root root 4.4M Nov 26 14:30 server
+`
+    expect(compareOutput(claimed, here).pass).toBe(true)
+    const notExecutable = claimed.replace('-rwxr-xr-x  1 alice', '-rw-r--r--  1 alice')
+    expect(compareOutput(notExecutable, here).differences).toMatchObject([{ line: 3, kind: 'changed' }])
+  })
+
   it('compares one-line JSON by value', () => {
     expect(compareOutput('{"status": "ok", "version": "1.0"}', '{"version":"1.0","status":"ok"}').pass).toBe(
       true,

@@ -60,8 +60,22 @@ describe('normaliseLine', () => {
 
   it('reads the byte count of ls -l without -h', () => {
     const { skeleton: s, sizes } = normaliseLine('-rw-r--r-- 1 root root 157 Nov 26 14:08 Dockerfile')
-    expect(s).toBe('-rw-r--r-- 1 root root <size> <time> Dockerfile')
+    expect(s).toBe('-rw-r--r-- 1 <owner> <group> <size> <time> Dockerfile')
     expect(sizes[0]?.bytes).toBe(157)
+  })
+
+  it('reads ls -l lines whoever owns the files and however ls padded them', () => {
+    const author = normaliseLine('-rwxr-xr-x  1 alice  staff   4.5M Mar  1 10:00 server')
+    const here = normaliseLine('-rwxr-xr-x 1 root root 4.4M Nov 26 14:08 server')
+    expect(author.skeleton).toBe(here.skeleton)
+    expect(normaliseLine('-rw-r--r-- 1 root root 4.4M Nov 26 14:08 server').skeleton).not.toBe(here.skeleton)
+  })
+
+  it('normalises the addresses of Docker’s bridge networks, not others', () => {
+    expect(skeleton('"IPAddress": "172.17.0.3"')).toBe('"IPAddress": "<bridge-ip>"')
+    expect(skeleton('Listening on 127.0.0.1:8000 and 10.0.0.5')).toBe(
+      'Listening on 127.0.0.1:8000 and 10.0.0.5',
+    )
   })
 
   it('finds no size in versions and words', () => {

@@ -65,6 +65,8 @@ const VOLATILE: [RegExp, string][] = [
   [/^\[(\d+)\]\s+\d+$/g, '[$1] <pid>'],
   // A client's ephemeral port in access logs: `127.0.0.1:54321 - "GET /health HTTP/1.1" 200`.
   [/\b(\d{1,3}(?:\.\d{1,3}){3}):\d{2,5}( - ")/g, '$1:<port>$2'],
+  // Addresses the engine gives containers on its bridge networks (172.17.0.2, …).
+  [/\b172\.(?:1[6-9]|2\d|3[01])\.\d{1,3}\.\d{1,3}\b/g, '<bridge-ip>'],
   // Temp dirs: /tmp/tmp.Xa3, /tmp/lessonproof-abc123/…, macOS /var/folders/….
   [/(?:\/private)?\/var\/folders\/[^\s'"]+/g, '<tmp>'],
   [/\/tmp\/[A-Za-z0-9._-]+/g, '/tmp/<tmp>'],
@@ -102,8 +104,12 @@ const SIZE_UNITS: Record<string, number> = {
  */
 const SIZE = /(?<![\w.])(\d+(?:\.\d+)?(?:e[+-]\d+)?)(?:([KMGT])|\s?(bytes?|[kKmMgGtT]i?[bB]|B))(?![\w])/g
 
-/** `ls -l` without -h: the fifth field is a byte count. */
-const LS_LONG = /^([-dlcbps][rwxsStT-]{9}[.+@]?\s+\d+\s+\S+\s+\S+\s+)(\d+)(?=\s)/
+/**
+ * An `ls -l` line: mode, links, owner, group. The owner and group are whoever ran the lesson,
+ * and ls pads its columns to the widest entry, so both are normalised; a bare fifth field is
+ * a byte count (without -h).
+ */
+const LS_LONG = /^([-dlcbps][rwxsStT-]{9}[.+@]?)\s+(\d+)\s+\S+\s+\S+\s+/
 
 /** Reads one size as written (for tests and the patcher). */
 export function readSize(text: string): Measurement | undefined {
@@ -159,9 +165,13 @@ export function normaliseLine(line: string, extra: readonly RegExp[] = []): Norm
   const sizes: Measurement[] = []
   const ls = LS_LONG.exec(text)
   if (ls) {
-    const digits = ls[2] ?? '0'
-    sizes.push({ bytes: Number(digits), text: digits, rounding: 0.5 })
-    text = `${ls[1]}<size>${text.slice(ls[0].length)}`
+    let rest = text.slice(ls[0].length).replace(/\s+/g, ' ')
+    const bytes = /^(\d+)(?= )/.exec(rest)?.[1]
+    if (bytes !== undefined) {
+      sizes.push({ bytes: Number(bytes), text: bytes, rounding: 0.5 })
+      rest = `<size>${rest.slice(bytes.length)}`
+    }
+    text = `${ls[1]} ${ls[2]} <owner> <group> ${rest}`
   }
   text = text.replace(SIZE, (...args: unknown[]) => {
     const match = args.slice(0, -2) as unknown as RegExpExecArray
