@@ -8,7 +8,7 @@
 import {
   type AlignOp,
   alignOutput,
-  type CompareOptions,
+  CompareOptions,
   formatJsonLike,
   isElision,
   isVolatileColumn,
@@ -44,7 +44,8 @@ function changedLine(claimed: string, actual: string, options: CompareOptions): 
 }
 
 function jsonSettings(options: CompareOptions) {
-  return { sizeTolerancePct: options.sizeTolerancePct ?? 15, volatile: options.volatile ?? [] }
+  const { sizeTolerancePct, volatile } = CompareOptions.parse(options)
+  return { sizeTolerancePct, volatile }
 }
 
 function replaceLines(al: OutputAlignment, options: CompareOptions): string[] {
