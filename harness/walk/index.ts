@@ -20,7 +20,6 @@ export {
   ensureWorkstationImage,
   leftBehind,
   pathInWorkstation,
-  RUN_LABEL,
   removeWorkstationImages,
   type StepRequest,
   StepResult,

@@ -17,6 +17,7 @@ import { PassThrough, type Readable } from 'node:stream'
 import { fileURLToPath } from 'node:url'
 import type Dockerode from 'dockerode'
 import { z } from 'zod'
+import { RUN_LABEL } from '../settings/index.js'
 import {
   COLLECT_SCRIPT,
   DOCKER_SHIM,
@@ -116,8 +117,6 @@ export const StepResult = z.object({
 })
 export type StepResult = z.infer<typeof StepResult>
 
-/** The label every container of a run carries. */
-export const RUN_LABEL = 'org.lessonproof.run'
 /** The label of cached workstation images (kept between runs, keyed by their Dockerfile). */
 export const WORKSTATION_IMAGE_LABEL = 'org.lessonproof.workstation'
 
