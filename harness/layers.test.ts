@@ -12,6 +12,8 @@ import { describe, expect, it } from 'vitest'
 const LAYERS = [
   'settings',
   'model',
+  'compare',
+  'patch',
   'dockerfile',
   'buildlog',
   'parse',
@@ -20,6 +22,7 @@ const LAYERS = [
   'claims',
   'plan',
   'engine',
+  'walk',
   'measure',
   'checks',
   'report',
