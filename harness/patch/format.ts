@@ -1,57 +1,12 @@
+import { DOCKER_UNITS, dockerSize, goFormatG, trimZeros } from '../model/units.js'
+
+export { dockerSize, goFormatG }
+
 /**
  * Numbers written the way the place they go into writes them: Docker's own sizes exactly as
  * the CLI prints them, an author's sizes and percentages with the author's spacing, unit case,
  * approximation marks and precision, so a suggested edit changes the number and nothing else.
  */
-
-/** Decimal units go-units uses for HumanSize (`docker images`, `docker history`). */
-const DOCKER_UNITS = ['B', 'kB', 'MB', 'GB', 'TB', 'PB', 'EB', 'ZB', 'YB']
-
-function trimZeros(digits: string): string {
-  return digits.includes('.') ? digits.replace(/\.?0+$/, '') : digits
-}
-
-/**
- * `digits` decimals, rounding exact ties to even as Go's strconv does (JS rounds them up):
- * 1.125 to two decimals is "1.12" in Go.
- */
-function toFixedHalfEven(value: number, digits: number): string {
-  const scaled = value * 10 ** digits
-  const floor = Math.floor(scaled)
-  if (scaled - floor === 0.5) {
-    const even = floor % 2 === 0 ? floor : floor + 1
-    return (even / 10 ** digits).toFixed(digits)
-  }
-  return value.toFixed(digits)
-}
-
-/** Go's `fmt.Sprintf("%.*g", precision, value)`: shortest of %e and %f, trailing zeros dropped. */
-export function goFormatG(value: number, precision: number): string {
-  if (value === 0) return '0'
-  const p = Math.max(1, precision)
-  const exponent = Number(value.toExponential(p - 1).split('e')[1])
-  if (exponent < -4 || exponent >= p) {
-    const [mantissa = '0', exp = '0'] = value.toExponential(p - 1).split('e')
-    const n = Number(exp)
-    return `${trimZeros(mantissa)}e${n < 0 ? '-' : '+'}${String(Math.abs(n)).padStart(2, '0')}`
-  }
-  return trimZeros(toFixedHalfEven(value, Math.max(0, p - 1 - exponent)))
-}
-
-/**
- * A size as the Docker CLI prints it: go-units `HumanSizeWithPrecision(bytes, precision)`,
- * decimal units, 3 significant digits for `docker images` and `docker history` ("1.21GB",
- * "115MB", "1.52kB", "0B"; 999999 bytes is "1e+03kB", as Docker really prints it).
- */
-export function dockerSize(bytes: number, precision = 3): string {
-  let size = bytes
-  let i = 0
-  while (size >= 1000 && i < DOCKER_UNITS.length - 1) {
-    size /= 1000
-    i++
-  }
-  return `${goFormatG(size, precision)}${DOCKER_UNITS[i]}`
-}
 
 /** A written number's parts: what comes before and after it stays as written. */
 interface Written {
