@@ -251,7 +251,15 @@ export class DockerEngine implements Engine {
     const docker = await this.docker()
     const image = docker.getImage(tag)
     const [info, history] = (await Promise.all([image.inspect(), image.history()])) as [
-      { Id: string; Size: number; Config?: { Env?: string[] } },
+      {
+        Id: string
+        Size: number
+        Config?: { Env?: string[] }
+        RepoDigests?: string[]
+        Os?: string
+        Architecture?: string
+        Variant?: string
+      },
       { CreatedBy: string; Size: number }[],
     ]
     const env: Record<string, string> = {}
@@ -264,6 +272,16 @@ export class DockerEngine implements Engine {
       size: info.Size,
       env,
       layers: history.map((h) => ({ createdBy: h.CreatedBy, size: h.Size })),
+      repoDigests: info.RepoDigests ?? [],
+      ...(info.Os && info.Architecture
+        ? {
+            platform: {
+              os: info.Os,
+              architecture: info.Architecture,
+              ...(info.Variant ? { variant: info.Variant } : {}),
+            },
+          }
+        : {}),
     }
   }
 

@@ -6,6 +6,7 @@ import type { Engine, Janitor } from '../engine/index.js'
 import type { IterationFacts } from '../model/index.js'
 import { type IterationPlan, planKey } from '../plan/index.js'
 import type { EngineOptions } from '../settings/index.js'
+import { basesOf } from './bases.js'
 import type { ResultCache } from './cache.js'
 import { CACHE_FORMAT } from './cache.js'
 import { exercise } from './routes.js'
@@ -48,16 +49,17 @@ export async function measureIteration(plan: IterationPlan, deps: MeasureDeps): 
   const key = createHash('sha256')
     .update(`${CACHE_FORMAT}\0${planKey(plan, baseIds)}`)
     .digest('hex')
+  const bases = await basesOf(engine, plan.baseImages)
   const cached = await deps.cache.read(key)
   if (cached) {
     deps.log(
       `${plan.document}: ${plan.iteration.tag} unchanged since an earlier run, reusing its measurements`,
     )
-    return { ...cached, cached: true }
+    return { ...cached, cached: true, ...bases }
   }
   const facts = await buildAndRun(plan, deps)
   await deps.cache.write(key, facts)
-  return facts
+  return { ...facts, ...bases }
 }
 
 async function buildAndRun(plan: IterationPlan, deps: MeasureDeps): Promise<IterationFacts> {

@@ -14,8 +14,30 @@ export const ImageFacts = z.object({
   env: z.record(z.string(), z.string()),
   /** Newest first, as `docker history` lists them. */
   layers: z.array(z.object({ createdBy: z.string(), size: z.number().nonnegative() })),
+  /** `repository@sha256:…` per registry the engine pulled it from or pushed it to; none for an image built here. */
+  repoDigests: z.array(z.string()).optional(),
+  /** The platform it is for. @example { os: "linux", architecture: "amd64" } */
+  platform: z.object({ os: z.string(), architecture: z.string(), variant: z.string().optional() }).optional(),
 })
 export type ImageFacts = z.infer<typeof ImageFacts>
+
+/**
+ * A base image an iteration was built on, as the engine had it: what a baseline records, so that
+ * drift can tell later whether its tag has moved and how much of a size change is the base's.
+ */
+export const BaseUsedFacts = z.object({
+  /** As the build's Dockerfile names it (after --image-map). @example "python:3.12-slim" */
+  ref: z.string(),
+  /** The image ID. */
+  id: z.string(),
+  /** Bytes, as `docker images` reports them. */
+  size: z.number().nonnegative(),
+  /** Entries in its `docker history`: the bottom this many of an image built on it are the base's. */
+  layers: z.number().int().nonnegative(),
+  repoDigests: z.array(z.string()),
+  platform: ImageFacts.shape.platform,
+})
+export type BaseUsedFacts = z.infer<typeof BaseUsedFacts>
 
 /** One route of the app, called once /health answered. */
 export const RouteFacts = z.object({
@@ -41,6 +63,8 @@ export const IterationFacts = z.object({
   /** Paths looked for in the image, and whether each exists. */
   paths: z.record(z.string(), z.boolean()).optional(),
   notes: z.array(z.string()),
+  /** The images its stages start FROM, as the engine had them when it was measured. */
+  bases: z.array(BaseUsedFacts).optional(),
   /** Reused from an earlier run with the same build context and base images. */
   cached: z.boolean().optional(),
 })
