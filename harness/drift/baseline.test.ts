@@ -32,20 +32,25 @@ function sample(): Baseline {
       {
         path: 'lessons/b.md',
         iterations: [],
-        claims: [{ id: 'reduction@40#0', line: 40, verdict: 'pass' }],
+        claims: [{ id: 'reduction naive → slim «62% reduction»', line: 40, verdict: 'pass' }],
       },
       {
         path: 'lessons/a.md',
         iterations: [
           {
+            index: 0,
+            line: 20,
             tag: 'app:slim',
             dockerfile: 'Dockerfile',
+            status: 'measured',
             baseImages: [
               {
                 reference: 'debian:bookworm-slim',
                 digest: DIGEST,
+                id: `sha256:${'b'.repeat(64)}`,
                 platform: { os: 'linux', architecture: 'amd64' },
                 size: 74822234,
+                layers: 1,
               },
             ],
             size: 125290539,
@@ -55,8 +60,8 @@ function sample(): Baseline {
             ],
             health: { status: 'ok', httpStatus: 200, body: '{"status":"ok"}' },
             claims: [
-              { id: 'image-size@30#1', line: 30, verdict: 'fail' },
-              { id: 'image-size@12#0', line: 12, verdict: 'pass' },
+              { id: 'image-size app:slim «app:slim 125MB»', line: 30, verdict: 'fail' },
+              { id: 'image-size app:slim «(~125MB)»', line: 12, verdict: 'pass' },
             ],
           },
         ],
@@ -76,8 +81,11 @@ describe('formatBaseline', () => {
       'claims',
       'dockerfile',
       'health',
+      'index',
       'layers',
+      'line',
       'size',
+      'status',
       'tag',
     ])
     expect(parsed.documents.map((d: { path: string }) => d.path)).toEqual(['lessons/a.md', 'lessons/b.md'])

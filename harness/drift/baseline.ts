@@ -36,19 +36,29 @@ export const BaselineEnvironment = z.object({
   date: z.iso.datetime({ offset: true }),
   /** The lessonproof version that wrote it. */
   lessonproof: z.string(),
+  /** The run's `--image-map`: drift resolves and rebuilds with the same images. */
+  imageMap: z.record(z.string(), z.string()).optional(),
 })
 export type BaselineEnvironment = z.infer<typeof BaselineEnvironment>
 
-/** One `FROM` of an iteration, as it resolved when measured. */
+/** One `FROM` of an iteration, as the engine had it when the iteration was measured. */
 export const BaselineBaseImage = z.object({
-  /** As the Dockerfile writes it. @example "python:3.12-slim" */
+  /** As the build's Dockerfile names it (after the run's `--image-map`). @example "python:3.12-slim" */
   reference: z.string(),
-  /** The digest the reference resolved to (an index's for a multi-platform image). @example "sha256:…" */
-  digest: z.string(),
+  /**
+   * The digest the reference resolved to (an index's for a multi-platform image), as the engine
+   * recorded it when pulling or pushing; absent when it had none (the image was built or imported
+   * on the engine) or did not have the image at all.
+   */
+  digest: z.string().optional(),
+  /** The image ID the engine had. */
+  id: z.string().optional(),
   /** The platform built for, and its own manifest's digest when known. */
-  platform: Platform.extend({ digest: z.string().optional() }),
+  platform: Platform.extend({ digest: z.string().optional() }).optional(),
   /** The base image's size in bytes, as `docker images` reports it, so base drift is told from the lesson's own. */
   size: z.number().int().nonnegative().optional(),
+  /** Entries in its `docker history`: the bottom this many layers of an image built on it are the base's. */
+  layers: z.number().int().nonnegative().optional(),
 })
 export type BaselineBaseImage = z.infer<typeof BaselineBaseImage>
 
@@ -72,23 +82,31 @@ export type BaselineHealth = z.infer<typeof BaselineHealth>
 
 /** A claim's verdict in the run the baseline records. */
 export const BaselineClaim = z.object({
-  /** The claim's id, `<kind>@<line>#<n>`. */
+  /** The claim's stable id (`<kind> <subject> «<quote>»`), as the report and the ledger name it. */
   id: z.string(),
   line: z.number().int().positive(),
   verdict: Status,
 })
 export type BaselineClaim = z.infer<typeof BaselineClaim>
 
-/** One built iteration. */
+/** One iteration (a `docker build` of the lesson), as the run found it. */
 export const BaselineIteration = z.object({
+  /** Its place in the document, from 0: the key drift rebuilds it by. */
+  index: z.number().int().nonnegative(),
+  /** The line of its `docker build` command. */
+  line: z.number().int().positive(),
   /** The image tag the lesson builds, which names the iteration. @example "task-api:slim" */
   tag: z.string(),
   /** @example "Dockerfile.slim" */
   dockerfile: z.string(),
+  /** `measured`, or why it was not: as the measure stage said. */
+  status: z.enum(['measured', 'build-failed', 'run-failed', 'blocked']),
+  reason: z.string().optional(),
   baseImages: z.array(BaselineBaseImage),
-  /** Bytes, as `docker images` reports them. */
-  size: z.number().int().nonnegative(),
-  layers: z.array(BaselineLayer),
+  /** Bytes, as `docker images` reports them; absent when it was not built. */
+  size: z.number().int().nonnegative().optional(),
+  /** Newest first; absent when it was not built. */
+  layers: z.array(BaselineLayer).optional(),
   health: BaselineHealth,
   /** The claims about this iteration. */
   claims: z.array(BaselineClaim),
@@ -99,7 +117,7 @@ export const BaselineDocument = z.object({
   /** Relative to the baseline file's directory, with `/`. @example "lessons/multi-stage-builds.md" */
   path: z.string(),
   iterations: z.array(BaselineIteration),
-  /** Claims about no single iteration: reductions and targets between two, prose, build logs. */
+  /** Claims about no single iteration: reductions and targets between two, static checks of the text. */
   claims: z.array(BaselineClaim),
 })
 export type BaselineDocument = z.infer<typeof BaselineDocument>
