@@ -68,6 +68,7 @@ export function renderHtml(report: DriftReport): string {
 ${moved.length > 0 ? movedSection(moved) : ''}
 ${unchecked.length > 0 ? uncheckedSection(unchecked) : ''}
 ${report.lessons.map((lesson) => lessonSection(lesson, report.images)).join('\n')}
+${report.notes && report.notes.length > 0 ? `<section><h2>Notes</h2><ul class="notes">${report.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul></section>` : ''}
 ${report.patch ? patchSection(report.patch) : ''}
 <footer>lessonproof never edits a lesson: the patch above is for an author to review and apply.</footer>
 </main>

@@ -1,7 +1,9 @@
 /**
  * Drift: where the base images of a baseline point now, and the report of what that changed.
- * Nothing here needs an engine: the engine resolver takes a dockerode-like client.
+ * The engine is reached only through what the caller passes in: a dockerode-like client for the
+ * engine resolver and pulls, and an engine run for rebuilds.
  */
+export { iterationsOfClaim, withCompared } from './affected.js'
 
 export {
   BASELINE_FILE,
@@ -38,7 +40,9 @@ export {
   TagNotFoundError,
   UnauthorizedError,
 } from './errors.js'
+export { REPORT_FILES, writeDriftReport } from './files.js'
 export { renderHtml } from './html.js'
+export { type BaseShape, baseShare, type Layer, layerChanges } from './layers.js'
 export { headline, type MarkdownOptions, renderMarkdown } from './markdown.js'
 export {
   formatPlatform,
@@ -48,6 +52,8 @@ export {
   parsePlatform,
   platformMatches,
 } from './platform.js'
+export { type PullClient, pullImage } from './pull.js'
+export { type BaselineInput, baselineOf, digestFor, type EngineInfo, type MeasuredPlan } from './record.js'
 export {
   DOCKER_HUB,
   familiarReference,
@@ -85,3 +91,14 @@ export {
   systemClock,
   TagResolution,
 } from './resolver.js'
+export {
+  DRIFT_EXIT,
+  type DriftDeps,
+  type DriftEngine,
+  type DriftExitCode,
+  type DriftOptions,
+  type DriftResult,
+  type PulledImage,
+  runDrift,
+} from './run.js'
+export { type SuggestInput, type Suggestion, suggestEdits } from './suggest.js'

@@ -59,6 +59,11 @@ export function renderMarkdown(report: DriftReport, options: MarkdownOptions = {
     for (const image of other) out.push(`- ${notCheckedLine(image)}`)
     out.push('')
   }
+  const unchanged = report.images.filter((i) => i.status === 'unchanged')
+  if (unchanged.length > 0) {
+    const list = unchanged.map((i) => `${code(i.reference)} (${code(shortDigest(i.digest))})`).join(', ')
+    out.push(`Unchanged: ${list}.`, '')
+  }
 
   for (const lesson of report.lessons) {
     if (lesson.iterations.length === 0 && lesson.claims.length === 0) continue
@@ -92,6 +97,12 @@ export function renderMarkdown(report: DriftReport, options: MarkdownOptions = {
       for (const claim of lesson.claims) out.push(...claimLines(lesson.path, claim))
       out.push('')
     }
+  }
+
+  if (report.notes && report.notes.length > 0) {
+    out.push('### Notes', '')
+    for (const note of report.notes) out.push(`- ${escapeText(note)}`)
+    out.push('')
   }
 
   if (report.patch) {

@@ -36,7 +36,7 @@ export const ImageDrift = z.discriminatedUnion('status', [
   z.object({
     ...imageBase,
     status: z.literal('unresolved'),
-    /** The error's code. @example "registry-unreachable" */
+    /** The error's code, or `no-baseline-digest` when the baseline has no digest to compare with. @example "registry-unreachable" */
     code: z.string(),
     message: z.string(),
   }),
@@ -124,6 +124,8 @@ export const DriftReport = z.object({
   lessons: z.array(LessonDrift),
   /** A unified diff of the lessons' numbers that makes the failing claims true again, for review. */
   patch: z.string().optional(),
+  /** What a reader should know besides: documents the baseline does not cover, claims no edit was suggested for. */
+  notes: z.array(z.string()).optional(),
 })
 export type DriftReport = z.infer<typeof DriftReport>
 
