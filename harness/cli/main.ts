@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { ZodError } from 'zod'
+import type { MeasuredPlan } from '../drift/index.js'
 import { LedgerError, UsageError } from '../errors.js'
 import { DEFAULT_LEDGER, loadLedger } from '../ledger/index.js'
 import type { EngineSession } from '../measure/session.js'
@@ -19,6 +20,8 @@ import {
   type Settings,
 } from '../settings/index.js'
 import { type EngineRun, type VerifyOptions, verify } from '../verify/index.js'
+import { checkBaselineRun, takeWriteBaseline, writeBaselineFile } from './baseline.js'
+import { driftCommand } from './drift.js'
 import { engineProgress } from './progress.js'
 import { readAndMerge } from './report-merge.js'
 import { checkTargets, emitReports, parseReporters } from './reporters.js'
@@ -31,6 +34,7 @@ const settingHelp = SETTING_NAMES.map((name) => {
 }).join('\n')
 
 const USAGE = `usage: lessonproof verify [paths…] [options]
+       lessonproof drift [paths…] [--baseline FILE] [--report DIR]   (see lessonproof drift --help)
        lessonproof report merge FILE… [--reporter NAME[=FILE]]… [--json FILE]
        lessonproof --version
 
@@ -58,6 +62,9 @@ options:
   --ledger FILE            reviewed ledger of claims known to be false
                            (default: ${DEFAULT_LEDGER} when present)
   --verbose                list every claim, not only failures
+  --write-baseline [FILE]  write what the engine run measured and its verdicts as the
+                           baseline lessonproof drift compares with (default FILE:
+                           lessonproof-baseline.json); never changes a lesson
   -V, --version            print lessonproof's version
   -h, --help               show this help
 
@@ -146,6 +153,7 @@ async function verifyWithEngine(
   settings: Settings,
   io: Io,
   env: Record<string, string | undefined>,
+  record?: MeasuredPlan[],
 ) {
   const live = io.stderr?.isTTY === true && !env.CI
   const progress = createProgress({
@@ -158,12 +166,23 @@ async function verifyWithEngine(
     const counts = await countIterations(common.paths, common.cwd)
     const documents = [...counts].filter(([, n]) => n > 0).map(([path, iterations]) => ({ path, iterations }))
     progress({ type: 'plan', documents })
+    // What each plan measured, for a baseline.
+    const measure: EngineRun['measure'] = async (plan) => {
+      const facts = await engine.measure(plan)
+      record?.push({ plan, facts })
+      return facts
+    }
     try {
-      return await verify({ ...common, engine: { ...engine, measure: feed.measure(engine.measure) } })
+      return await verify({ ...common, engine: { ...engine, measure: feed.measure(measure) } })
     } finally {
       progress({ type: 'done' })
     }
   })
+}
+
+/** Every setting at its default: what a run uses when neither the command line nor a lesson says. */
+function defaultSettings(): Settings {
+  return Object.fromEntries(SETTING_NAMES.map((n) => [n, SETTINGS[n].default])) as Settings
 }
 
 const settingOptions = Object.fromEntries(
@@ -173,8 +192,16 @@ const settingOptions = Object.fromEntries(
 /** Runs the CLI; returns the exit status. */
 export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
   const env = io.env ?? {}
+  if (argv[0] === 'drift') {
+    return driftCommand(
+      argv.slice(1),
+      { out: io.out, err: io.err, cwd: io.cwd, env },
+      { withEngine: (options, log, work) => withEngine(options, defaultSettings(), io, log, work) },
+    )
+  }
   try {
-    const changedArg = takeChangedBase(argv, io.cwd)
+    const baselineArg = takeWriteBaseline(argv)
+    const changedArg = takeChangedBase(baselineArg.argv, io.cwd)
     const { values, positionals } = parseArgs({
       args: changedArg.argv,
       allowPositionals: true,
@@ -252,11 +279,17 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     // Before anything is verified: a report that cannot be written must not cost a run.
     const guard = [...all, ...selected].map((p) => resolve(io.cwd, p))
     await checkTargets(targets, { documents: guard, ledger: ledgerPath }, emit.summaryFile)
+    const baselineFile = baselineArg.file === undefined ? undefined : resolve(io.cwd, baselineArg.file)
+    if (baselineFile)
+      checkBaselineRun({
+        file: baselineFile,
+        static: values.static,
+        partial: changed !== undefined || values.shard !== undefined,
+        documents: guard,
+      })
+    const measured: MeasuredPlan[] = []
     const common = { paths: selected, settings, ledger, cwd: io.cwd }
-    const resolved = {
-      ...Object.fromEntries(SETTING_NAMES.map((n) => [n, SETTINGS[n].default])),
-      ...settings,
-    } as Settings
+    const resolved = { ...defaultSettings(), ...settings } as Settings
     const result = values.static
       ? await verify(common)
       : await verifyWithEngine(
@@ -270,9 +303,24 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
           resolved,
           io,
           env,
+          measured,
         )
     const report = toReport(result, await version())
     await emitReports(report, targets, emit)
+    if (baselineFile) {
+      const written = await writeBaselineFile({
+        file: baselineFile,
+        result,
+        runs: measured,
+        cwd: io.cwd,
+        lessonproof: await version(),
+        imageMap,
+        env: process.env,
+      })
+      io.err(
+        `lessonproof: wrote the baseline ${baselineFile}: ${written.iterations} iterations, ${written.measured} measured`,
+      )
+    }
     for (const doc of result.documents) if (doc.error) io.err(doc.error.message)
     return report.exitCode
   } catch (error) {

@@ -4,6 +4,25 @@
  */
 export { CheckContext, checkClaim, type Family } from '../checks/index.js'
 export { extractClaims } from '../claims/index.js'
+export {
+  BASELINE_VERSION,
+  Baseline,
+  createEngineResolver,
+  createRegistryResolver,
+  type DigestResolver,
+  DRIFT_EXIT,
+  DriftError,
+  DriftReport,
+  type DriftResult,
+  formatBaseline,
+  parseBaseline,
+  readBaseline,
+  renderHtml,
+  renderMarkdown,
+  runDrift,
+  writeBaseline,
+  writeDriftReport,
+} from '../drift/index.js'
 export { DocumentError, LedgerError, UsageError } from '../errors.js'
 export { Claim, type ClaimKind, KINDS, kindOf } from '../kinds/index.js'
 export { applyLedger, DEFAULT_LEDGER, Ledger, LedgerEntry, loadLedger } from '../ledger/index.js'
