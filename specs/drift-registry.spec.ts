@@ -1,12 +1,13 @@
 /**
  * Resolving digests against a real registry on the loopback, through its v2 API and through
  * the engine's distribution endpoint: a pushed base image, the same tag pushed again with a
- * bigger layer, an index, a pin, a deleted tag and a registry that is down.
+ * bigger layer, an index, a pin, a deleted tag and a registry that is down. The registry is the
+ * shared one lab/registry.sh runs on 127.0.0.1:5000, in a repository of this run's own; the one
+ * that goes down is a registry of the spec's own on another port.
  *
  * Needs an engine (to build and push); skipped with the reason when none answers, unless
  * LESSONPROOF_REQUIRE_ENGINE=1, which makes that a failure.
  */
-import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createEngineResolver, type DistributionClient } from '../harness/drift/distribution.js'
 import { RegistryUnreachableError, TagNotFoundError } from '../harness/drift/errors.js'
@@ -15,11 +16,20 @@ import { parseReference } from '../harness/drift/reference.js'
 import { createRegistryResolver, MEDIA_TYPES } from '../harness/drift/registry.js'
 import type { DigestResolver, Resolution } from '../harness/drift/resolver.js'
 import { configureTestcontainers } from '../harness/engine/settings.js'
-import { closedPort, ensureRegistry, type LabRegistry } from './support/registry.js'
+import { imagesOf } from './support/images.js'
+import {
+  closedPort,
+  deleteManifests,
+  type LabRegistry,
+  ownRegistry,
+  repositoryFor,
+  sharedRegistry,
+} from './support/registry.js'
 
 const required = process.env.LESSONPROOF_REQUIRE_ENGINE === '1'
 const RUN = `drift-registry-${process.pid}-${Date.now()}`
-const LABEL = `org.lessonproof.run=${RUN}`
+const images = imagesOf(RUN)
+const { build, push } = images
 
 configureTestcontainers(process.env)
 let docker: (DistributionClient & { info(): Promise<{ OSType: string; Architecture: string }> }) | undefined
@@ -29,28 +39,6 @@ try {
   docker = (await getContainerRuntimeClient()).container.dockerode
 } catch (error) {
   unavailable = (error as Error).message.split('\n')[0] ?? 'no engine'
-}
-
-/** Builds a labelled image from a Dockerfile given as text, with the engine's classic builder. */
-async function build(tag: string, dockerfile: string): Promise<void> {
-  // `-` as the context: the Dockerfile from stdin, and no context at all.
-  await execa('docker', ['build', '-q', '--label', LABEL, '-t', tag, '-'], {
-    input: dockerfile,
-    env: { DOCKER_BUILDKIT: '0' },
-  })
-}
-
-/** Pushes and returns the digest `docker push` printed. */
-async function push(tag: string): Promise<string> {
-  const { stdout } = await execa('docker', ['push', tag])
-  const digest = /digest: (sha256:[0-9a-f]{64})/.exec(stdout)?.[1]
-  if (!digest) throw new Error(`docker push printed no digest:\n${stdout}`)
-  return digest
-}
-
-async function imageSize(tag: string): Promise<number> {
-  const { stdout } = await execa('docker', ['image', 'inspect', '--format', '{{.Size}}', tag])
-  return Number(stdout.trim())
 }
 
 async function rejection(promise: Promise<unknown>): Promise<Error> {
@@ -78,15 +66,19 @@ if (!docker) {
 } else {
   const engine = docker
   let registry: LabRegistry
+  let repository: string
   let stable: string
   let platform: Platform
   let registryResolver: DigestResolver
   let engineResolver: DigestResolver
   const digests: { first?: string; second?: string } = {}
+  /** Every manifest this run put in the shared registry, deleted at the end. */
+  const pushed = new Set<string>()
 
   beforeAll(async () => {
-    registry = await ensureRegistry()
-    stable = `${registry.host}/lab/base:stable`
+    registry = await sharedRegistry()
+    repository = repositoryFor('drift-registry')
+    stable = `${registry.host}/${repository}:stable`
     const info = await engine.info()
     platform = parsePlatform(`${info.OSType}/${info.Architecture}`)
     registryResolver = createRegistryResolver()
@@ -94,12 +86,8 @@ if (!docker) {
   }, 180_000)
 
   afterAll(async () => {
-    const { stdout } = await execa('docker', ['images', '-qa', '--filter', `label=${LABEL}`], {
-      reject: false,
-    })
-    const ids = [...new Set(stdout.split('\n').filter(Boolean))]
-    if (ids.length > 0) await execa('docker', ['rmi', '-f', ...ids], { reject: false })
-    await registry?.stop()
+    await images.removeAll()
+    if (registry) await deleteManifests(registry.host, repository, [...Object.values(digests), ...pushed])
   }, 60_000)
 
   describe.sequential('a base image pushed to a local registry', () => {
@@ -126,7 +114,7 @@ if (!docker) {
       expect(result.digest).not.toBe(digests.first)
       expect(tagOf(await engineResolver.resolve(parseReference(stable))).digest).toBe(digests.second)
       // The changed image is the base plus a layer tens of MB bigger.
-      expect((await imageSize(stable)) - (await imageSize('debian:bookworm-slim'))).toBeGreaterThan(
+      expect((await images.size(stable)) - (await images.size('debian:bookworm-slim'))).toBeGreaterThan(
         39_000_000,
       )
     }, 120_000)
@@ -145,7 +133,7 @@ if (!docker) {
     })
 
     it('finds the platform manifest in an index the registry serves', async () => {
-      const manifest = await fetch(`http://${registry.host}/v2/lab/base/manifests/${digests.second}`, {
+      const manifest = await fetch(`http://${registry.host}/v2/${repository}/manifests/${digests.second}`, {
         headers: { accept: MEDIA_TYPES.manifestV2 },
       })
       const size = (await manifest.arrayBuffer()).byteLength
@@ -154,14 +142,15 @@ if (!docker) {
         mediaType: MEDIA_TYPES.ociIndex,
         manifests: [{ mediaType: MEDIA_TYPES.manifestV2, digest: digests.second, size, platform }],
       })
-      const put = await fetch(`http://${registry.host}/v2/lab/base/manifests/multi`, {
+      const put = await fetch(`http://${registry.host}/v2/${repository}/manifests/multi`, {
         method: 'PUT',
         headers: { 'content-type': MEDIA_TYPES.ociIndex },
         body: index,
       })
       expect(put.status).toBe(201)
       const indexDigest = put.headers.get('docker-content-digest')
-      const multi = parseReference(`${registry.host}/lab/base:multi`)
+      if (indexDigest) pushed.add(indexDigest)
+      const multi = parseReference(`${registry.host}/${repository}:multi`)
       const result = tagOf(await registryResolver.resolve(multi, { platform }))
       expect(result.digest).toBe(indexDigest)
       expect(result.mediaType).toBe(MEDIA_TYPES.ociIndex)
@@ -172,7 +161,7 @@ if (!docker) {
     })
 
     it('says not found once the tag is deleted from the registry', async () => {
-      const deleted = await fetch(`http://${registry.host}/v2/lab/base/manifests/${digests.second}`, {
+      const deleted = await fetch(`http://${registry.host}/v2/${repository}/manifests/${digests.second}`, {
         method: 'DELETE',
       })
       expect(deleted.status).toBe(202)
@@ -195,15 +184,24 @@ if (!docker) {
       expect((viaEngine as RegistryUnreachableError).address).toBe(`http://127.0.0.1:${port}`)
     })
 
-    it('says unreachable once the registry it resolved against is stopped', async (context) => {
-      if (!registry.started) context.skip(`the registry on ${registry.host} was not started by this spec`)
-      await registry.stop()
-      const error = await rejection(registryResolver.resolve(parseReference(stable)))
-      expect(error).toBeInstanceOf(RegistryUnreachableError)
-      expect((error as RegistryUnreachableError).address).toBe(`http://${registry.host}`)
-      expect(await rejection(engineResolver.resolve(parseReference(stable)))).toBeInstanceOf(
-        RegistryUnreachableError,
-      )
-    })
+    it('says unreachable once the registry it resolved against is stopped', async () => {
+      // A registry of this spec's own: the shared one stays up for the specs using it meanwhile.
+      const own = await ownRegistry()
+      try {
+        const ref = `${own.host}/${repository}:stable`
+        await images.tag(stable, ref)
+        const digest = await push(ref)
+        expect(tagOf(await registryResolver.resolve(parseReference(ref))).digest).toBe(digest)
+        await own.stop()
+        const error = await rejection(registryResolver.resolve(parseReference(ref)))
+        expect(error).toBeInstanceOf(RegistryUnreachableError)
+        expect((error as RegistryUnreachableError).address).toBe(`http://${own.host}`)
+        expect(await rejection(engineResolver.resolve(parseReference(ref)))).toBeInstanceOf(
+          RegistryUnreachableError,
+        )
+      } finally {
+        await own.stop()
+      }
+    }, 60_000)
   })
 }

@@ -1,89 +1,92 @@
 /**
- * A real registry on the loopback for the drift specs: the one answering on 127.0.0.1:5000, or
- * Debian's `docker-registry` started here with a config of its own (deletion enabled, storage in
- * a temp dir), stopped and removed by `stop()`. lab/registry.sh is to take this over.
+ * Registries for the drift specs, all through lab/registry.sh (one registry manager):
+ *
+ * - `sharedRegistry()`: the one on 127.0.0.1:5000 (LESSONPROOF_REGISTRY_ADDR), started when none
+ *   answers and left running: other specs, and other runs on this machine, use it at the same
+ *   time. `.ci/run` stops it when the run ends if it started it; so does `bash lab/registry.sh stop`.
+ *   Specs push only to repositories of their own (`repositoryFor`) and delete what they pushed.
+ * - `ownRegistry()`: one on a free loopback port with a state directory of its own, which the spec
+ *   may stop (a registry that is down) and which `stop()` removes with its storage.
  */
-import { type ChildProcess, spawn } from 'node:child_process'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { execa } from 'execa'
-import { aptInstall } from './apt.js'
 
 export interface LabRegistry {
   /** `127.0.0.1:5000`: the registry part of the references pushed to it. */
   host: string
-  /** Whether this helper started it (and `stop()` stops it). */
+  /** Whether it was started for this spec (none answered before). */
   started: boolean
+  /** Stops it, when it is the spec's own; the shared one is left running. */
   stop(): Promise<void>
 }
 
-const HOST = '127.0.0.1'
+const SCRIPT = 'lab/registry.sh'
 
-async function answers(host: string): Promise<boolean> {
-  try {
-    const res = await fetch(`http://${host}/v2/`, { signal: AbortSignal.timeout(1000) })
-    await res.body?.cancel()
-    return res.status === 200 || res.status === 401
-  } catch {
-    return false
-  }
+async function labRegistry(command: 'start' | 'stop' | 'status', env: Record<string, string> = {}) {
+  return execa('bash', [SCRIPT, command], { env, reject: false, all: true })
 }
 
-async function installed(): Promise<boolean> {
-  return (await execa('sh', ['-c', 'command -v docker-registry'], { reject: false })).exitCode === 0
+/** The shared registry, started by lab/registry.sh when none answers. */
+export async function sharedRegistry(): Promise<LabRegistry> {
+  const host = process.env.LESSONPROOF_REGISTRY_ADDR ?? '127.0.0.1:5000'
+  const up = (await labRegistry('status')).exitCode === 0
+  if (!up) {
+    const started = await labRegistry('start')
+    if (started.exitCode !== 0) throw new Error(`bash ${SCRIPT} start failed:\n${started.all}`)
+  }
+  return { host, started: !up, stop: async () => {} }
 }
 
-export async function ensureRegistry(port = 5000): Promise<LabRegistry> {
-  const host = `${HOST}:${port}`
-  if (await answers(host)) return { host, started: false, stop: async () => {} }
-  if (!(await installed())) {
-    const apt = await aptInstall('docker-registry')
-    if (!apt.ok) throw new Error(`apt-get install docker-registry failed:\n${apt.log}`)
-  }
-
+/** A registry of the spec's own, on a free loopback port. */
+export async function ownRegistry(): Promise<LabRegistry> {
   const dir = await mkdtemp(join(tmpdir(), 'lessonproof-registry-'))
-  const config = join(dir, 'config.yml')
-  await writeFile(
-    config,
-    [
-      'version: 0.1',
-      'log: { level: warn }',
-      `storage: { filesystem: { rootdirectory: ${join(dir, 'data')} }, delete: { enabled: true } }`,
-      `http: { addr: "${host}" }`,
-      '',
-    ].join('\n'),
-  )
-  const child: ChildProcess = spawn('docker-registry', ['serve', config], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  })
-  let log = ''
-  child.stderr?.on('data', (chunk: Buffer) => {
-    log = (log + chunk.toString()).slice(-4000)
-  })
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
-  const running = () => child.exitCode === null && child.signalCode === null
-  const stop = async () => {
-    if (running()) {
-      child.kill('SIGTERM')
-      await exited
-    }
+  const host = `127.0.0.1:${await closedPort()}`
+  // The script's state directory must be one it makes (it marks it as its own, and removes it on stop).
+  const env = { LESSONPROOF_REGISTRY_ADDR: host, LESSONPROOF_REGISTRY_DIR: join(dir, 'state') }
+  const started = await labRegistry('start', env)
+  if (started.exitCode !== 0) {
     await rm(dir, { recursive: true, force: true })
+    throw new Error(`bash ${SCRIPT} start on ${host} failed:\n${started.all}`)
   }
-  for (let i = 0; i < 100; i++) {
-    if (await answers(host)) return { host, started: true, stop }
-    if (!running()) break
-    await new Promise((resolve) => setTimeout(resolve, 100))
+  let stopped = false
+  return {
+    host,
+    started: true,
+    stop: async () => {
+      if (stopped) return
+      stopped = true
+      const result = await labRegistry('stop', env)
+      await rm(dir, { recursive: true, force: true })
+      if (result.exitCode !== 0) throw new Error(`bash ${SCRIPT} stop on ${host} failed:\n${result.all}`)
+    },
   }
-  await stop()
-  throw new Error(`docker-registry did not answer on ${host}:\n${log}`)
+}
+
+/** A repository name no other run uses: `<prefix>-<pid>-<time>/base`. */
+export function repositoryFor(prefix: string): string {
+  return `${prefix}-${process.pid}-${Date.now().toString(36)}/base`
+}
+
+/** Deletes manifests a spec pushed (by digest: every tag on them goes too). */
+export async function deleteManifests(
+  host: string,
+  repository: string,
+  digests: Iterable<string>,
+): Promise<void> {
+  for (const digest of new Set(digests)) {
+    await fetch(`http://${host}/v2/${repository}/manifests/${digest}`, { method: 'DELETE' })
+      .then((res) => res.body?.cancel())
+      .catch(() => undefined)
+  }
 }
 
 /** A loopback port nothing listens on: a registry that is down. */
 export async function closedPort(): Promise<number> {
   const { createServer } = await import('node:net')
   const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, HOST, resolve))
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const address = server.address()
   await new Promise<void>((resolve) => server.close(() => resolve()))
   if (address === null || typeof address === 'string') throw new Error('no port')
