@@ -37,7 +37,7 @@ describe('renderHtml', () => {
       (m) => Number(m[3]),
     )
     expect(widths).toHaveLength(6)
-    expect(svg).toContain('data-max="150000000"')
+    expect(svg).toContain('data-max="250000000"')
     expect(axisScale(139150748)).toEqual({ max: 150_000_000, step: 50_000_000 })
     expect(axisScale(1.21e9)).toEqual({ max: 1.5e9, step: 5e8 })
   })

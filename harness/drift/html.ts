@@ -66,6 +66,7 @@ export function renderHtml(report: DriftReport): string {
   </dl>
 </header>
 ${moved.length > 0 ? movedSection(moved) : ''}
+${unchangedSection(report.images)}
 ${unchecked.length > 0 ? uncheckedSection(unchecked) : ''}
 ${report.lessons.map((lesson) => lessonSection(lesson, report.images)).join('\n')}
 ${report.notes && report.notes.length > 0 ? `<section><h2>Notes</h2><ul class="notes">${report.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul></section>` : ''}
@@ -100,6 +101,20 @@ function movedSection(moved: Extract<ImageDrift, { status: 'moved' }>[]): string
 ${rows}
 </tbody></table>
 </section>`
+}
+
+function unchangedSection(images: ImageDrift[]): string {
+  const same = images.filter(
+    (i): i is Extract<ImageDrift, { status: 'unchanged' }> => i.status === 'unchanged',
+  )
+  if (same.length === 0) return ''
+  const items = same
+    .map(
+      (i) =>
+        `<li data-image="${esc(i.reference)}"><code>${esc(i.reference)}</code> still <code title="${esc(i.digest)}">${esc(shortDigest(i.digest))}</code> <span class="muted">(${esc(i.usedBy.map((u) => u.iteration).join(', '))}: not rebuilt)</span></li>`,
+    )
+    .join('\n')
+  return `<section><h2>Unchanged images</h2><ul class="unchanged">${items}</ul></section>`
 }
 
 function uncheckedSection(images: ImageDrift[]): string {
@@ -315,7 +330,7 @@ li.claim { border-top: 1px solid var(--line); padding: 8px 0; }
 blockquote { margin: 4px 0; padding: 2px 10px; border-left: 3px solid var(--line); color: #333b4a; }
 .verdict { display: inline-block; font-size: 12px; font-weight: 700; border-radius: 3px; padding: 0 6px; }
 .verdict.pass { background: #e3f4ea; color: var(--ok); } .verdict.fail { background: #fbe5e2; color: var(--bad); } .verdict.blocked { background: #eef0f3; color: var(--muted); }
-ul.unchecked { margin: 0; padding-left: 20px; }
+ul.unchecked, ul.unchanged { margin: 0; padding-left: 20px; }
 pre.patch { background: #0f1420; color: #d6dbe4; padding: 12px 14px; border-radius: 6px; overflow-x: auto; font: 13px/1.45 ui-monospace, "DejaVu Sans Mono", monospace; }
 pre.patch .add { color: #7ee2a8; } pre.patch .del { color: #ff9c8f; } pre.patch .hunk { color: #8fb8ff; } pre.patch .file { color: #c7cbd4; font-weight: 700; }
 footer { margin-top: 18px; color: var(--muted); font-size: 13px; text-align: center; }

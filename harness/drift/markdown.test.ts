@@ -13,7 +13,7 @@ function variant(edit: (r: DriftReport) => void): DriftReport {
 
 describe('headline', () => {
   it.each([
-    [(_r: DriftReport) => {}, '3 claims no longer hold, 1 base image moved'],
+    [(_r: DriftReport) => {}, '11 claims no longer hold, 1 base image moved'],
     [
       (r: DriftReport) => {
         r.lessons = []
@@ -24,7 +24,7 @@ describe('headline', () => {
     [
       (r: DriftReport) => {
         r.lessons = []
-        r.images = []
+        r.images = r.images.filter((i) => i.status === 'unchanged')
         r.outcome = 'unchanged'
       },
       'Nothing moved: every base image is where the baseline found it',
@@ -53,15 +53,18 @@ describe('headline', () => {
 describe('renderMarkdown', () => {
   it('writes the moved image, each iteration and each changed claim at its line', () => {
     const md = renderMarkdown(fixture)
-    expect(md).toContain('## lessonproof drift: 3 claims no longer hold, 1 base image moved')
+    expect(md).toContain('## lessonproof drift: 11 claims no longer hold, 1 base image moved')
     expect(md).toContain(
-      '| `127.0.0.1:5000/lab/base:stable` | linux/amd64 | `dd4f374f652a` → `5132b414df7f` | 74.8MB → 115MB (+53.5%) |',
+      '| `127.0.0.1:5000/lab/base:stable` | linux/amd64 | `d6c34963ad7e` → `464f7a9bc9e2` | 74.8MB → 115MB (+53.5%) |',
     )
-    expect(md).toContain('| `hello:python` | 99.2MB | 99.2MB | 139MB | +40.3% | +40MB | 0B |')
+    expect(md).toContain('| `hello:naive` | 184MB | 184MB | 224MB | +21.8% | +40MB | 0B |')
     expect(md).toContain(
-      '- `fixtures/lessons/lab-base/lesson.md:78` pass → **fail**: hello:slim is 96.1MB (prose) — expected 96.1MB, measured 136MB\n  > The slim image comes to 96.1MB.',
+      '- `fixtures/drift/lab-base/lesson.md:156` pass → **fail**: naive → slim reduction is 59% (prose) — expected 59%, measured 48.7%\n  > **Progress: 59% reduction.** The image is now the base image plus the 854-byte script.',
     )
-    expect(md).toContain('```diff\n--- a/fixtures/lessons/lab-base/lesson.md\n')
+    expect(md).toContain('Unchanged: `127.0.0.1:5000/lab/base:2026-11` (`d6c34963ad7e`).')
+    expect(md).toContain(
+      '```diff\ndiff --git a/fixtures/drift/lab-base/lesson.md b/fixtures/drift/lab-base/lesson.md\n',
+    )
   })
 
   it('keeps table cells and quotes whole when lesson text has pipes, backticks and HTML', () => {
