@@ -12,7 +12,7 @@ import { UsageError } from '../errors.js'
 import type { Claim } from '../kinds/index.js'
 import { Iterations } from '../kinds/kit/index.js'
 import { type Document, dockerSize, type Iteration, type IterationFacts } from '../model/index.js'
-import { loadDocument } from '../parse/index.js'
+import { documentRole, loadDocument } from '../parse/index.js'
 import { makePatchSet } from '../patch/index.js'
 import type { IterationPlan } from '../plan/index.js'
 import { countIterations } from '../select/index.js'
@@ -187,9 +187,14 @@ export async function runDrift(options: DriftOptions, deps: DriftDeps): Promise<
       loaded.set(path, doc)
       rebuild.set(path, withCompared(indices, extractClaims(doc), new Iterations(doc.iterations)))
     }
+    // A lesson's summary card and export speak of its iterations: they are checked again with it.
+    const family = documents.filter(
+      (x) => !affected.has(x.path) && affected.has(documentRole(x.path).lessonPath),
+    )
+    for (const x of family) loaded.set(x.path, await loadDocument(resolve(cwd, x.path)))
     const measured = new Map<string, { plan: IterationPlan; facts: IterationFacts | undefined }[]>()
     const result = await verify({
-      paths: [...rebuild.keys()],
+      paths: [...rebuild.keys(), ...family.map((x) => x.path)],
       cwd,
       engine: {
         options: engine.run.options,
@@ -207,6 +212,19 @@ export async function runDrift(options: DriftOptions, deps: DriftDeps): Promise<
     })
 
     const movedRefs = new Map(moved.map((m) => [m.reference, m]))
+    // What each rebuilt iteration measures now, and which were built again but could not be measured.
+    const sizesOf = new Map<string, Map<number, number>>()
+    const unmeasuredOf = new Map<string, Set<number>>()
+    for (const [path, list] of measured) {
+      const sizes = new Map<number, number>()
+      const unmeasured = new Set<number>()
+      for (const { plan, facts } of list) {
+        if (facts?.image) sizes.set(plan.iteration.index, facts.image.size)
+        else unmeasured.add(plan.iteration.index)
+      }
+      sizesOf.set(path, sizes)
+      unmeasuredOf.set(path, unmeasured)
+    }
     const lessons: LessonDrift[] = []
     const patches: { path: string; text: string; edits: ReturnType<typeof suggestEdits>['edits'] }[] = []
     for (const vdoc of result.documents) {
@@ -217,9 +235,10 @@ export async function runDrift(options: DriftOptions, deps: DriftDeps): Promise<
       const doc = loaded.get(vdoc.path)
       const base = documents.find((x) => x.path === vdoc.path)?.d
       if (!doc || !base) continue
-      const iterations = new Iterations(doc.iterations)
-      const rebuilt = rebuild.get(vdoc.path) ?? new Set<number>()
-      const sizes = new Map<number, number>()
+      // A summary card or export has no iterations: its claims speak of its lesson's.
+      const owner = rebuild.has(vdoc.path) ? vdoc.path : documentRole(vdoc.path).lessonPath
+      const iterations = new Iterations(loaded.get(owner)?.iterations ?? doc.iterations)
+      const rebuilt = rebuild.get(owner) ?? new Set<number>()
       const drifts: IterationDrift[] = []
       for (const { plan, facts } of measured.get(vdoc.path) ?? []) {
         const it = plan.iteration
@@ -229,7 +248,6 @@ export async function runDrift(options: DriftOptions, deps: DriftDeps): Promise<
           )
           continue
         }
-        sizes.set(it.index, facts.image.size)
         const was = base.iterations.find((b) => b.index === it.index && b.tag === it.tag)
         if (was?.size === undefined || was.layers === undefined) {
           notes.push(
@@ -281,9 +299,21 @@ export async function runDrift(options: DriftOptions, deps: DriftDeps): Promise<
 
       const text = await readFile(resolve(cwd, vdoc.path), 'utf8')
       const baseSizes = new Map([...pulled].map(([ref, image]) => [lessonRef(ref, imageMap), image.size]))
-      const suggestion = suggestEdits({ text, claims: vdoc.claims, iterations, measured: sizes, baseSizes })
+      const suggestion = suggestEdits({
+        text,
+        claims: vdoc.claims,
+        iterations,
+        measured: sizesOf.get(owner) ?? new Map(),
+        unmeasured: unmeasuredOf.get(owner) ?? new Set(),
+        baseSizes,
+      })
       notes.push(...suggestion.notes.map((n) => `${vdoc.path}:${n}`))
-      if (changes.some((c) => c.after === 'fail'))
+      const unchecked = changes.filter((c) => c.before === 'pass' && c.after === 'blocked')
+      if (unchecked.length > 0)
+        notes.push(
+          `${vdoc.path}: ${unchecked.length} claim${unchecked.length === 1 ? '' : 's'} that held could not be checked again (${unchecked.map((c) => `line ${c.line}`).join(', ')}); see their reasons`,
+        )
+      if (changes.some((c) => c.after !== 'pass' && c.before === 'pass') && suggestion.edits.length > 0)
         patches.push({ path: vdoc.path, text, edits: suggestion.edits })
       const title = doc.frontmatter?.data.title
       lessons.push({
@@ -294,7 +324,8 @@ export async function runDrift(options: DriftOptions, deps: DriftDeps): Promise<
       })
     }
 
-    const failing = lessons.some((l) => l.claims.some((c) => c.after === 'fail'))
+    // A claim that held and now fails, or can no longer be checked, does not hold.
+    const failing = lessons.some((l) => l.claims.some((c) => c.before === 'pass' && c.after !== 'pass'))
     const patch = makePatchSet(patches)
     const rebuilt = [...measured].flatMap(([path, list]) =>
       list.map(({ plan }) => `${path} ${plan.iteration.tag}`),

@@ -83,6 +83,22 @@ describe('suggestEdits', () => {
     expect(again.length).toBe(claims.length)
   })
 
+  it('derives no reduction from an iteration that was built again but not measured', () => {
+    const { edits, notes } = suggestEdits({
+      text,
+      claims: verdicts(moved),
+      iterations,
+      measured: new Map([[index('hello:slim'), 114_823_096]]),
+      unmeasured: new Set([index('hello:naive')]),
+      baseSizes: BASES,
+    })
+    expect(edits.some((e) => e.old === '59%' || e.old === '184MB')).toBe(false)
+    expect(notes).toEqual([
+      `${lineOf('| Slim | 74.8MB | 59% |')}: naive → slim reduction is 59% (comparison table): naive was not measured again, so it is not recomputed`,
+      `${lineOf('Progress: 59% reduction')}: naive → slim reduction is 59% (prose): naive was not measured again, so it is not recomputed`,
+    ])
+  })
+
   it('suggests nothing while every statement still holds, and no edit for a target', () => {
     expect(
       suggestEdits({ text, claims: verdicts(() => false), iterations, measured: NOW, baseSizes: BASES })

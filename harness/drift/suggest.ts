@@ -18,6 +18,8 @@ export interface SuggestInput {
   iterations: Iterations
   /** Bytes measured now, by the index of each rebuilt iteration. */
   measured: ReadonlyMap<number, number>
+  /** Rebuilt iterations that could not be measured (their build failed): no number is derived from them. */
+  unmeasured?: ReadonlySet<number>
   /** Bytes measured now of each base image that moved, by reference as the lesson writes it. */
   baseSizes: ReadonlyMap<string, number>
 }
@@ -124,6 +126,14 @@ export function suggestEdits(input: SuggestInput): Suggestion {
   for (const { claim } of input.claims) {
     if (claim.kind !== 'reduction') continue
     const c = claim as ReductionClaim
+    const missing = [c.from, c.to].find((name) => {
+      const it = input.iterations.named(name)
+      return it !== undefined && input.unmeasured?.has(it.index)
+    })
+    if (missing) {
+      notes.push(`${c.source.line}: ${c.title}: ${missing} was not measured again, so it is not recomputed`)
+      continue
+    }
     const from = stated(c.from, c.fromSize)
     const to = stated(c.to, c.toSize)
     if (from === undefined || to === undefined || from <= 0) continue
