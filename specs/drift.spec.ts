@@ -348,6 +348,11 @@ if (!docker) {
         [`${repo}:stable`, 'unchanged'],
         [`${repo}:2026-11`, 'unchanged'],
       ])
+      // The same through the engine's distribution endpoint.
+      const viaEngine = await lessonproof(patched, 'drift', 'lab-base', '--via', 'engine')
+      expect(viaEngine.code, viaEngine.out + viaEngine.err).toBe(0)
+      expect(viaEngine.out).toContain('Nothing moved')
+      expect(viaEngine.err).not.toMatch(/building|lessonproof: run /)
       expect(again.notes).toContainEqual(
         expect.stringMatching(/^fixtures\/scratch-service\/lesson\.md: not in the baseline/),
       )
@@ -385,7 +390,7 @@ if (!docker) {
       const run = await lessonproof(patched, 'drift', 'lab-base', '--report', 'again')
       expect(run.code, run.out + run.err).toBe(2)
       expect(run.err).toContain('1 of 2 base images could not be resolved')
-      expect(run.err).toContain(`${repo}:2026-11 (built on by ${LESSON} hello:frozen):`)
+      expect(run.err).toContain(`${repo}:2026-11 (the base of ${LESSON} hello:frozen):`)
       expect(run.err).toContain(
         `${registry.host}/${repository}:2026-11: not found at http://${registry.host}`,
       )
@@ -411,7 +416,7 @@ if (!docker) {
         const before = await snapshot(dir)
         const run = await lessonproof(dir, 'drift', 'one', '--report', 'report')
         expect(run.code, run.out + run.err).toBe(2)
-        expect(run.err).toContain(`${ref} (built on by one/lesson.md hello:one):`)
+        expect(run.err).toContain(`${ref} (the base of one/lesson.md hello:one):`)
         expect(run.err).toContain(`registry unreachable at http://${own.host}: ECONNREFUSED`)
         expect(await snapshot(dir)).toEqual(before)
       } finally {

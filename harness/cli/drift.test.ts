@@ -52,11 +52,11 @@ describe('lessonproof drift', () => {
     const message = err.at(-1) ?? ''
     expect(message.split('\n').slice(0, 3)).toEqual([
       'lessonproof drift: 3 of 3 base images could not be resolved, so drift cannot say what moved; nothing was built and nothing written',
-      '  python:3.12 (built on by lessons/multi-stage-builds.earlier-revision.md naive-image:latest, lessons/multi-stage-builds.md task-api:naive):',
+      '  python:3.12 (the base of lessons/multi-stage-builds.earlier-revision.md naive-image:latest, lessons/multi-stage-builds.md task-api:naive):',
       '    docker.io/library/python:3.12: registry unreachable at https://registry-1.docker.io: ENOTFOUND (getaddrinfo ENOTFOUND registry-1.docker.io)',
     ])
-    expect(message).toContain('  python:3.12-slim (built on by ')
-    expect(message).toContain('  python:3.12-alpine (built on by ')
+    expect(message).toContain('  python:3.12-slim (the base of ')
+    expect(message).toContain('  python:3.12-alpine (the base of ')
     expect(await readdir(join(cwd, 'report'))).toEqual(['report.md'])
     expect(await readFile(join(cwd, 'report/report.md'), 'utf8')).toBe('last week\n')
     expect(out).toEqual([])

@@ -166,7 +166,7 @@ function unresolvedMessage(report: DriftReport): string {
   for (const image of unresolved) {
     const users = image.usedBy.map((u) => `${u.document} ${u.iteration}`)
     const shown = users.length > 3 ? [...users.slice(0, 3), `${users.length - 3} more`] : users
-    lines.push(`  ${image.reference} (built on by ${shown.join(', ')}):`, `    ${image.message}`)
+    lines.push(`  ${image.reference} (the base of ${shown.join(', ')}):`, `    ${image.message}`)
   }
   return lines.join('\n')
 }

@@ -249,7 +249,13 @@ export async function runDrift(options: DriftOptions, deps: DriftDeps): Promise<
           continue
         }
         const was = base.iterations.find((b) => b.index === it.index && b.tag === it.tag)
-        if (was?.size === undefined || was.layers === undefined) {
+        if (!was) {
+          notes.push(
+            `${vdoc.path}: ${it.tag} is not the baseline's iteration ${it.index + 1}: the lesson's builds changed since the baseline was written; write it again`,
+          )
+          continue
+        }
+        if (was.size === undefined || was.layers === undefined) {
           notes.push(
             `${vdoc.path}: ${it.tag} was not measured when the baseline was written; now ${dockerSize(facts.image.size)}`,
           )
