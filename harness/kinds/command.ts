@@ -5,7 +5,6 @@
  * reader with two instructions that disagree.
  */
 import { z } from 'zod'
-import type { Command } from '../model/index.js'
 import { defineKind, fail, pass } from './kit/index.js'
 
 /** Programs whose first word after the name is a subcommand that says what runs. */
@@ -28,12 +27,34 @@ const SUBCOMMANDS = new Set([
 export function commandKey(argv: string[]): string {
   const program = argv[0] ?? ''
   if (!SUBCOMMANDS.has(program)) return program
-  const sub = argv.slice(1).find((a) => !a.startsWith('-'))
-  const third =
-    sub === 'compose' || sub === 'image' || sub === 'container'
-      ? argv.slice(2).find((a) => !a.startsWith('-'))
-      : undefined
+  const words = operands(argv.slice(1))
+  const sub = words[0]
+  const third = sub === 'compose' || sub === 'image' || sub === 'container' ? words[1] : undefined
   return [program, sub, third].filter((w) => w !== undefined).join(' ')
+}
+
+/** Options that take a value (`docker compose -f c.yaml up`): their values are not subcommands. */
+const VALUED = new Set([
+  '-f',
+  '--file',
+  '-p',
+  '--project-name',
+  '--env-file',
+  '--profile',
+  '-H',
+  '--host',
+  '--context',
+  '-C',
+])
+
+function operands(args: string[]): string[] {
+  const out: string[] = []
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] ?? ''
+    if (VALUED.has(a)) i++
+    else if (!a.startsWith('-')) out.push(a)
+  }
+  return out
 }
 
 export const command = defineKind({
@@ -62,39 +83,36 @@ export const command = defineKind({
         rejects: c.shellRejects,
       })
     }
-    const inline = x.doc.commands.filter((c) => c.inline)
-    const byLine = new Map<number, Command[]>()
-    for (const c of inline) byLine.set(c.line, [...(byLine.get(c.line) ?? []), c])
-    for (const [line, commands] of byLine) {
-      const texts = new Set(commands.map((c) => c.text))
-      if (texts.size !== 1) continue
-      const told = commands[0] as Command
-      // The paragraph says the next block is what to type: "Type in `x`", "Enter `x`", "Run `x`:";
-      // a paragraph that is only the command, or that goes on ("and then compare"), is a step of its own.
-      const paragraph = x.doc.prose.find((p) => p.line === line)?.text.trim() ?? ''
-      const said =
-        paragraph.split(/(?<=[.!?])\s+(?=[A-Z])/).find((sentence) => sentence.includes(told.text)) ??
-        paragraph
-      if (said === told.text || /\b(?:then|next|afterwards|after that|followed by|also)\b/i.test(said))
-        continue
-      if (!/\b(?:type|enter|paste)\b/i.test(said) && !said.endsWith(':')) continue
-      const block = x.doc.blocks.find(
-        (b) =>
-          b.line > line &&
-          b.line <= line + 6 &&
-          (b.kind === 'commands' || b.kind === 'transcript') &&
-          b.lead.includes(told.text),
-      )
-      if (!block) continue
+    // "Type in `x`" over a block: the block is what the reader types. The instruction names its
+    // command inline; the parse stage drops an inline command the block repeats, so a block whose
+    // lead quotes one of its own commands is read here too.
+    for (const block of x.doc.blocks) {
+      if ((block.kind !== 'commands' && block.kind !== 'transcript') || block.lead === '') continue
+      const lead = x.doc.prose.filter((p) => p.line < block.line && p.kind !== 'heading').at(-1)
+      if (!lead || block.line - lead.line > 6) continue
       const runs = x.doc.commands.filter((c) => c.line > block.line && c.line < block.endLine && !c.inline)
       if (runs.length === 0) continue
+      const told = x.doc.commands.filter((c) => c.inline && c.line === lead.line)
+      const texts = [...new Set(told.map((c) => c.text))]
+      const quoted = texts.length === 0 ? runs.find((r) => lead.text.includes(r.text))?.text : undefined
+      const command = texts.length === 1 ? texts[0] : quoted
+      if (command === undefined) continue
+      const sentence = lead.text.split(/(?<=[.!?])\s+(?=[A-Z])/).find((s) => s.includes(command)) ?? lead.text
+      // A paragraph that is only the command, or that goes on ("and then compare"), is a step of its own.
+      if (sentence === command || /\b(?:then|next|afterwards|after that|followed by|also)\b/i.test(sentence))
+        continue
+      // "Type in `x`", "Enter `x`"; "Run `x`:" only where the text itself names the command inline
+      // (a bold "**docker images** shows…:" describes the block, it does not instruct).
+      const typed = /\b(?:type|enter|paste)\b/i.test(sentence)
+      const run = texts.length === 1 && /\b(?:run|execute)\b/i.test(sentence) && sentence.endsWith(':')
+      if (!typed && !run) continue
       emit({
-        line,
-        title: `the block after "${told.text}" runs it`,
-        quote: `${told.text} → ${[...new Set(runs.map((r) => r.text))].join('; ')}`,
-        subject: told.text,
+        line: lead.line,
+        title: `the block after "${command}" runs it`,
+        quote: `${command} → ${[...new Set(runs.map((r) => r.text))].join('; ')}`,
+        subject: command,
         role: 'instructed',
-        command: told.text,
+        command,
         block: { line: block.line, commands: [...new Set(runs.map((r) => commandKey(r.argv)))] },
       })
     }

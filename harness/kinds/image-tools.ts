@@ -74,7 +74,7 @@ export const imageTools = defineKind({
     for (const compose of x.read(composeFiles))
       for (const service of compose.services) {
         const hc = service.healthcheck
-        const built = hc ? serviceImage(x, service).built : undefined
+        const built = hc ? serviceImage(x, service, compose.file.name).built : undefined
         if (!hc || !built) continue
         emitFor(x, emit, {
           line: hc.line,

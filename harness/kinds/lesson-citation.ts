@@ -14,14 +14,16 @@ import { blocked, type CourseLesson, defineKind, fail, lessonsFor, pass } from '
 const STOP = new Set(
   (
     'a an and or of to in on for with from by at as the your you we our us this that these those it its is are was ' +
-    'be been use using used see lesson lessons chapter part docker container containers image images app ' +
-    'application applications how what why when first your own my about into basic basics intro introduction'
+    'be been will can use using used see lesson chapter part how what why when first own my about into ' +
+    'basic intro introduction'
   ).split(' '),
 )
+/** Words every lesson of a Docker course could use: a topic is told by its other words, when it has any. */
+const WEAK = new Set(['docker', 'container', 'image', 'app', 'application'])
 
 /** The words of a topic that say what it is about, lower-cased and singular. */
 export function topicWords(text: string): string[] {
-  return [
+  const words = [
     ...new Set(
       text
         .toLowerCase()
@@ -30,11 +32,13 @@ export function topicWords(text: string): string[] {
         .filter((w) => w.length > 1 && !STOP.has(w) && !/^\d+$/.test(w)),
     ),
   ]
+  const strong = words.filter((w) => !WEAK.has(w))
+  return strong.length > 0 ? strong : words
 }
 
 /** Citations in one text: the lesson number and the topic the text gives it. */
-export function citationsIn(text: string): { number: number; topic: string; quote: string }[] {
-  const out: { number: number; topic: string; quote: string }[] = []
+export function citationsIn(text: string): { number: number; topic: string; more?: string; quote: string }[] {
+  const out: { number: number; topic: string; more?: string; quote: string }[] = []
   const before = (end: number) =>
     (
       text
@@ -45,14 +49,17 @@ export function citationsIn(text: string): { number: number; topic: string; quot
       .replace(/^\s*(?:\d+\.|[-*])\s*/, '')
       .trim()
   for (const m of text.matchAll(/\((?:see |from |in |covered in )?Lesson (\d+)\b[^)]*\)/gi)) {
+    const end = (m.index ?? 0) + m[0].length
+    // "**Docker Compose** (Lesson 5) — orchestrating services": the explanation says more of the topic.
+    const more = /^\s*[—–:-]\s*([^.;!?]+)/.exec(text.slice(end))?.[1]
     out.push({
       number: Number(m[1]),
       topic: before(m.index ?? 0),
-      quote: text.slice(Math.max(0, (m.index ?? 0) - 60), (m.index ?? 0) + m[0].length).trim(),
+      ...(more ? { more } : {}),
+      quote: text.slice(Math.max(0, (m.index ?? 0) - 60), end).trim(),
     })
   }
-  for (const m of text.matchAll(/\s(?:from|in|during) (?:the )?Lesson (\d+)\b(?!\s*[-–])/gi)) {
-    if (/\($/.test(text.slice(0, m.index ?? 0))) continue
+  for (const m of text.matchAll(/\s(?:from|in|during) (?:the )?Lesson (\d+)\b(?!\s*[-–(])/gi)) {
     out.push({
       number: Number(m[1]),
       topic: before(m.index ?? 0),
@@ -75,6 +82,8 @@ export const lessonCitation = defineKind({
     role: z.enum(['citation', 'table']),
     number: z.number().int(),
     topic: z.string(),
+    /** What the text says of the topic right after the citation ("— using UV for installs"). */
+    more: z.string().optional(),
   },
 
   extract(x, emit) {
@@ -89,6 +98,7 @@ export const lessonCitation = defineKind({
           role: 'citation',
           number: c.number,
           topic: c.topic,
+          ...(c.more ? { more: c.more } : {}),
         })
     }
     for (const table of x.doc.tables) {
@@ -135,24 +145,33 @@ export const lessonCitation = defineKind({
         ),
       ]
     const words = topicWords(claim.topic)
-    const shares = (l: CourseLesson, text = l.about) => {
+    const all = claim.more ? [...new Set([...words, ...topicWords(claim.more)])] : words
+    const shares = (l: CourseLesson, text = l.about, of = words) => {
       const have = new Set(topicWords(text))
-      return words.filter((w) => have.has(w))
+      return of.filter((w) => have.has(w))
     }
     const where = (l: CourseLesson) => `${l.file.replace(/^.*\//, '')}:${l.line}`
-    const match = cited.find((l) => shares(l).length > 0)
+    const match = cited.find((l) => shares(l, l.about, all).length > 0)
     if (match)
       return [
         pass(
           name,
-          `lesson ${claim.number} is "${match.title}" (${where(match)}), which shares ${shares(match).join(', ')}`,
+          `lesson ${claim.number} is "${match.title}" (${where(match)}), which shares ${shares(match, match.about, all).join(', ')}`,
         ),
       ]
     const checks: Check[] = []
     const titled = [...known.entries()]
       .filter(([n]) => n !== claim.number)
       .flatMap(([, ls]) => ls)
-      .filter((l) => claim.role === 'citation' && shares(l, l.title).length === words.length)
+      .filter((l) => {
+        if (claim.role !== 'citation') return false
+        // The topic is that lesson's title, or names all of it ("we shrink it with multi-stage builds").
+        const title = topicWords(l.title)
+        return (
+          shares(l, l.title).length === words.length ||
+          (title.length > 0 && title.every((w) => words.includes(w)))
+        )
+      })
     const cite = cited[0] as CourseLesson
     if (claim.role === 'table' || titled.length > 0) {
       const other = titled[0]

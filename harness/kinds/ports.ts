@@ -58,7 +58,7 @@ export const port = defineKind({
     psRows(x, emit, runs)
     for (const compose of x.read(composeFiles)) {
       for (const service of compose.services) {
-        const image = serviceImage(x, service)
+        const image = serviceImage(x, service, compose.file.name)
         const start: Start = { env: service.environment }
         if (service.command) start.args = service.command.argv
         const { listens, expose } = where(image, start)

@@ -37,7 +37,7 @@ function gb(value: number, unit: string | undefined): number {
 }
 
 const NUM = String.raw`(\d+(?:\.\d+)?)\s*(GB|GiB|MB|MiB|TB|G|M)?`
-const RES = String.raw`(RAM|memory|CPU cores?|CPUs?|cores?|vCPUs?|processors?|(?:free )?disk(?: space)?|storage)`
+const RES = '(RAM|memory|CPU cores?|CPUs?|cores?|vCPUs?|processors?|(?:free )?disk(?: space)?|storage)'
 /** "4 GB RAM minimum", "2 CPUs minimum". */
 const TRAILING = new RegExp(String.raw`${NUM}\s*(?:of\s+)?${RES}\s*(?:\(|,\s*)?(?:at\s+)?minimum\b`, 'gi')
 /** "minimum 4GB RAM", "at least 2 CPUs", "minimum of 8 GB". */

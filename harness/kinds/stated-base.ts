@@ -125,7 +125,7 @@ export const statedBase = defineKind({
         if (says.every((e) => holds(e, from) === undefined)) return
         emit({
           line: lineIn(version, i + 1),
-          title: `the comment "${comment.slice(0, 60)}" agrees with ${version.name}'s FROM`,
+          title: `the comment "${clip(comment)}" agrees with ${version.name}'s FROM`,
           quote: `${version.name} # ${comment}`,
           dockerfile: version.name,
           via: 'comment',
@@ -172,3 +172,9 @@ export const statedBase = defineKind({
 
   measured: false,
 })
+
+/** The first words of a text, cut at a word, for a title. */
+function clip(text: string, max = 60): string {
+  if (text.length <= max) return text
+  return `${text.slice(0, max).replace(/\s+\S*$/, '')}…`
+}

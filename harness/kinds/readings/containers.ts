@@ -37,10 +37,14 @@ function normalise(path: string): string {
     .replace(/^\.$/, '')
 }
 
-/** The image a Compose service runs: the Dockerfile its `build:` names (its latest version in the document), or its `image:`. */
-export function serviceImage(x: Extraction, service: ComposeService): ContainerImage {
+/**
+ * The image a Compose service runs: the Dockerfile its `build:` names (its latest version in the
+ * document; the context is relative to the Compose file's folder), or its `image:`.
+ */
+export function serviceImage(x: Extraction, service: ComposeService, composeFile: string): ContainerImage {
   if (service.build) {
-    const context = normalise(service.build.context)
+    const folder = composeFile.includes('/') ? composeFile.replace(/\/[^/]*$/, '') : ''
+    const context = normalise(folder ? `${folder}/${service.build.context}` : service.build.context)
     const wanted = normalise(context ? `${context}/${service.build.dockerfile}` : service.build.dockerfile)
     const versions = x.doc.files.filter((f) => normalise(f.name) === wanted && f.alternativeTo === undefined)
     const dockerfile = versions.at(-1)

@@ -53,9 +53,11 @@ export interface DockerRun {
 
 /** Reads `-p` values: `[ip:]host:container[/proto]`, or a container port alone. */
 export function readPublish(text: string): Published | undefined {
-  const m = /^(?:(?:\[[^\]]*\]|[\d.]+):)?(?:(\d+(?:-\d+)?)?:)?(\d+)(?:-\d+)?(?:\/(?:tcp|udp|sctp))?$/.exec(
-    text,
-  )
+  // An address is bracketed (IPv6) or dotted (IPv4): `8080:80` is host:container, not address:container.
+  const m =
+    /^(?:(?:\[[^\]]*\]|\d+\.\d+\.\d+\.\d+):)?(?:(\d+(?:-\d+)?)?:)?(\d+)(?:-\d+)?(?:\/(?:tcp|udp|sctp))?$/.exec(
+      text,
+    )
   if (!m) return undefined
   const out: Published = { container: Number(m[2]), text }
   if (m[1] !== undefined) out.host = m[1]

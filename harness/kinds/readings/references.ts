@@ -62,6 +62,15 @@ export const imageMentions: Reading<Mention[]> = (x) => {
     for (const from of fromImages(version.content))
       out.push({ line: lineIn(version, from.line), ref: from.ref, via: 'from', dockerfile: version.name })
   }
+  // A Dockerfile fragment no file owns (`FROM python:3.12-slim` shown alone) still names an image.
+  for (const block of x.doc.blocks) {
+    if (block.kind === 'file' || block.kind === 'diff' || block.templates?.length) continue
+    if (block.lang !== 'dockerfile' && !block.looksLike?.startsWith('dockerfile')) continue
+    block.value.split('\n').forEach((text, i) => {
+      const ref = /^\s*FROM\s+(?:--\S+\s+)*(\S+)/i.exec(text)?.[1]
+      if (ref && !/\$/.test(ref)) out.push({ line: block.line + 1 + i, ref, via: 'from' })
+    })
+  }
   for (const run of x.read(dockerRuns)) out.push({ line: run.command.line, ref: run.image, via: 'run' })
   for (const c of x.doc.commands) {
     const sub = c.argv[0] === 'docker' ? (c.argv[1] === 'image' ? c.argv.slice(2) : c.argv.slice(1)) : []
