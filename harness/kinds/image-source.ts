@@ -7,10 +7,14 @@
  * is every image of a document that `docker load`s archives.
  */
 import { z } from 'zod'
-import { defineKind, fail, pass } from './kit/index.js'
+import { isReaderSection, sectionAt } from '../parse/index.js'
+import { blocked, defineKind, fail, pass } from './kit/index.js'
 import { composeFiles } from './readings/compose.js'
 import { dockerRuns, imageKey, imageName, imageSources, loadsImages } from './readings/docker-cli.js'
 import { OFFICIAL_IMAGES } from './readings/official-images.js'
+
+const EARLIER =
+  /\b(?:lesson|chapter|module|part|step)\s+\d+\b|\b(?:previous|earlier|last|prior)\s+(?:lesson|chapter|section|tutorial|part|module|step)s?\b/i
 
 export const imageSource = defineKind({
   id: 'image-source',
@@ -19,6 +23,8 @@ export const imageSource = defineKind({
     /** Where the document builds, pulls or tags it. */
     made: z.array(z.object({ line: z.number().int(), how: z.string() })),
     official: z.boolean(),
+    /** The text around the run says the image comes from an earlier lesson. */
+    earlier: z.string().optional(),
   },
 
   extract(x, emit) {
@@ -32,7 +38,8 @@ export const imageSource = defineKind({
         ),
     )
     for (const run of x.read(dockerRuns)) {
-      if (!run.output) continue
+      const section = sectionAt(x.doc, run.command.line)
+      if (!run.output || isReaderSection(section)) continue
       const name = imageName(run.image)
       const key = imageKey(run.image)
       if (!name || !key) continue
@@ -41,6 +48,13 @@ export const imageSource = defineKind({
       const official = name.official && OFFICIAL_IMAGES.has(name.familiar)
       // A namespaced name may be on a registry: only a bare name is known to be missing there.
       if (made.length === 0 && !name.official) continue
+      // "Run the image you built in Lesson 3": made elsewhere in the course, not missing.
+      const earlier = x.doc.prose
+        .filter(
+          (p) => p.kind !== 'heading' && p.line < run.command.line && sectionAt(x.doc, p.line) === section,
+        )
+        .slice(-4)
+        .find((p) => EARLIER.test(p.text))?.text
       emit({
         line: run.command.line,
         title: `${run.image}, whose output is shown, is an image the reader can get`,
@@ -50,6 +64,7 @@ export const imageSource = defineKind({
         ref: run.image,
         made,
         official,
+        ...(earlier ? { earlier: earlier.slice(0, 120) } : {}),
       })
     }
   },
@@ -59,6 +74,13 @@ export const imageSource = defineKind({
     if (claim.made.length > 0)
       return [pass(name, claim.made.map((m) => `${m.how} at line ${m.line}`).join(', '))]
     if (claim.official) return [pass(name, `${claim.ref} is a Docker Official Image, which docker run pulls`)]
+    if (claim.earlier)
+      return [
+        blocked(
+          name,
+          `${claim.ref} is not built here; the text says it comes from earlier ("${claim.earlier}")`,
+        ),
+      ]
     return [
       fail(
         name,

@@ -40,7 +40,10 @@ export const port = defineKind({
     const runs = x.read(dockerRuns)
     for (const run of runs) {
       const image = imageAt(x, run.image, run.command.line)
-      const { listens, expose } = where(image, { args: run.args, env: run.env })
+      const mounts = [...(run.options.get('-v') ?? []), ...(run.options.get('--volume') ?? [])].map(
+        (v) => v.split(':')[1] ?? '',
+      )
+      const { listens, expose } = where(image, { args: run.args, env: run.env }, mounts)
       if (!listens && expose.length === 0) continue
       for (const p of run.publish) {
         emit({
@@ -61,7 +64,7 @@ export const port = defineKind({
         const image = serviceImage(x, service, compose.file.name)
         const start: Start = { env: service.environment }
         if (service.command) start.args = service.command.argv
-        const { listens, expose } = where(image, start)
+        const { listens, expose } = where(image, start, service.mounts)
         if (!listens && expose.length === 0) continue
         for (const p of service.ports)
           emit({
@@ -154,13 +157,19 @@ export const port = defineKind({
 type Emit = Parameters<(typeof port)['extract']>[1]
 
 /** Where a container of the image listens, and what its Dockerfile EXPOSEs. */
-function where(image: ContainerImage, start: Start): { listens?: Listen; expose: number[] } {
+function where(
+  image: ContainerImage,
+  start: Start,
+  mounts: string[] = [],
+): { listens?: Listen; expose: number[] } {
   if (image.built) {
     const listens = listenOf(image.built.runtime, image.built.files, start)
     const expose = image.built.runtime.expose.map((e) => e.port)
     return listens ? { listens, expose } : { expose }
   }
-  const listens = image.name ? listenOfImage(image.name, start) : undefined
+  // A configuration mounted under /etc may make the server listen elsewhere.
+  const configured = mounts.some((m) => m.startsWith('/etc/'))
+  const listens = image.name && !configured ? listenOfImage(image.name, start) : undefined
   return listens ? { listens, expose: [] } : { expose: [] }
 }
 

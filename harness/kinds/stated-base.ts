@@ -1,8 +1,7 @@
 /**
  * What the words around a Dockerfile say it starts from agrees with its FROM: a comment "This
  * Dockerfile uses Docker Hardened Images" over `FROM python:3.12-slim`, or "uses Python 3.11"
- * over `FROM python:3.12`, do not. Read from a Dockerfile's own comments (held against the FROM
- * that follows them) and from the sentence that introduces a Dockerfile block (held against its
+ * over `FROM python:3.12`, do not. Read from a Dockerfile's own comments (held against its FROMs) and from the sentence that introduces a Dockerfile block (held against its
  * stages' FROMs). Only what can be compared is read: an image family (Docker Hardened Images,
  * distroless, Alpine, Ubuntu), an image reference, a language version.
  */
@@ -120,8 +119,8 @@ export const statedBase = defineKind({
         if (!comment || /^(?:syntax|escape|check)\s*=/.test(comment)) return
         const says = expectations(comment)
         if (says.length === 0) return
-        const next = froms.find((f) => f.line > i + 1)
-        const from = next ? [next.ref] : froms.map((f) => f.ref)
+        // A comment may speak of any stage ("the final stage uses Alpine"): held against every FROM.
+        const from = froms.map((f) => f.ref)
         if (says.every((e) => holds(e, from) === undefined)) return
         emit({
           line: lineIn(version, i + 1),

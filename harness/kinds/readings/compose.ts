@@ -20,6 +20,8 @@ export interface ComposeService {
   command?: { argv: string[]; line: number }
   environment: Record<string, string>
   containerName?: string
+  /** Where the service's volumes and bind mounts land in the container. */
+  mounts: string[]
 }
 
 export interface ComposeFile {
@@ -66,6 +68,7 @@ function readCompose(file: FileVersion): ComposeFile {
       line: lineOf(pair.key as Node),
       ports: [],
       environment: {},
+      mounts: [],
     }
     const build: unknown = body.get('build', true)
     if (isScalar(build))
@@ -108,6 +111,12 @@ function readCompose(file: FileVersion): ComposeFile {
       for (const item of env.items) {
         const [k = '', v] = (text(item) ?? '').split(/=(.*)/s, 2)
         if (k && v !== undefined) service.environment[k] = v
+      }
+    const volumes = body.get('volumes', true)
+    if (isSeq(volumes))
+      for (const item of volumes.items) {
+        const target = text(item)?.split(':')[1] ?? (isMap(item) ? text(item.get('target', true)) : undefined)
+        if (target) service.mounts.push(target)
       }
     const containerName = text(body.get('container_name', true))
     if (containerName) service.containerName = containerName

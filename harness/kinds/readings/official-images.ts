@@ -42,7 +42,7 @@ const DEBIAN_SUITES = ['trixie', 'bookworm', 'bullseye', 'buster', 'stretch', 'j
  * docker-library/ubuntu… via Canonical, alpinelinux/docker-alpine, nginx/docker-nginx).
  */
 const TAG_WORDS: Record<string, { words: string[]; versions: boolean; codenames?: string[] }> = {
-  python: { words: ['slim', 'alpine', ...DEBIAN_SUITES], versions: true },
+  python: { words: ['slim', 'alpine', 'rc', ...DEBIAN_SUITES], versions: true },
   node: {
     words: ['slim', 'alpine', ...DEBIAN_SUITES],
     versions: true,
@@ -62,7 +62,7 @@ const TAG_WORDS: Record<string, { words: string[]; versions: boolean; codenames?
       'krypton',
     ],
   },
-  golang: { words: ['alpine', ...DEBIAN_SUITES], versions: true },
+  golang: { words: ['alpine', ...DEBIAN_SUITES], versions: true, codenames: ['tip'] },
   rust: { words: ['slim', 'alpine', ...DEBIAN_SUITES], versions: true },
   debian: {
     words: ['slim', 'backports'],

@@ -26,6 +26,8 @@ export interface Runtime {
   /** Packages a RUN of the final stage (or a stage it is built on) installs. */
   installs: Set<string>
   healthcheck?: { text: string; line: number }
+  /** A COPY or ADD writes under /etc: the base image's server may be configured otherwise. */
+  configures: boolean
 }
 
 /** `CMD ["a","b"]` → ['a','b']; `CMD a b` → ['/bin/sh','-c','a b']. */
@@ -68,6 +70,7 @@ function runtimeUncached(content: string): Runtime {
     expose: [],
     env: {},
     installs: new Set(),
+    configures: false,
   }
   let entrypoint: string[] = []
   let cmd: { argv: string[]; line: number; text: string } | undefined
@@ -92,6 +95,8 @@ function runtimeUncached(content: string): Runtime {
       }
       if (step.keyword === 'CMD') cmd = { argv: commandArgv(step.args), line: step.line, text: step.args }
       if (step.keyword === 'HEALTHCHECK') out.healthcheck = { text: step.args, line: step.line }
+      if ((step.keyword === 'COPY' || step.keyword === 'ADD') && /\s\/etc\/\S*$/.test(` ${step.args}`))
+        out.configures = true
     }
   }
   if (cmd || entrypoint.length > 0) {
@@ -173,17 +178,25 @@ function portOfArgv(
     (words.includes('fastapi') && (words.includes('run') || words.includes('dev')) ? 'fastapi' : undefined) ??
     (words.includes('runserver') ? 'runserver' : undefined)
   if (server) {
+    // A config file or environment can name the port where the command does not.
+    if (
+      (server === 'gunicorn' || server === 'hypercorn') &&
+      (option(['-c', '--config']) !== undefined || env.GUNICORN_CMD_ARGS)
+    )
+      return undefined
+    if (argv.some((a) => a === '--uds' || a === '--fd' || a.startsWith('--uds=') || a.startsWith('--fd=')))
+      return undefined
     let named: string | undefined
     if (server === 'gunicorn' || server === 'hypercorn') named = option(['-b', '--bind'])
     else if (server === 'flask') named = option(['-p', '--port']) ?? env.FLASK_RUN_PORT
-    else if (server === 'streamlit') named = option(['--server.port'])
+    else if (server === 'streamlit') named = option(['--server.port']) ?? env.STREAMLIT_SERVER_PORT
     else if (server === 'http.server') {
       const at = argv.indexOf('http.server')
       named = argv.slice(at + 1).find((a) => /^\d+$/.test(a))
     } else if (server === 'runserver') {
       const at = argv.indexOf('runserver')
       named = argv.slice(at + 1).find((a) => /^(?:[\w.]+:)?\d+$/.test(a))
-    } else named = option(['--port'])
+    } else named = option(['--port']) ?? (server === 'uvicorn' ? env.UVICORN_PORT : undefined)
     const port = numberIn(named, env)
     if (port) return { port, how: 'command', why: `its command runs ${server} on port ${port}` }
     if (named !== undefined) return undefined
@@ -254,8 +267,14 @@ export function listenOf(
   const env = { ...rt.env, ...(start.env ?? {}) }
   const argv = start.args && start.args.length > 0 ? start.args : rt.command?.argv
   if (argv && argv.length > 0) return portOfArgv(argv, env, files)
+  // The base image's server, unless the Dockerfile says otherwise: another EXPOSE, or its own
+  // configuration (`COPY nginx.conf /etc/nginx/…` may listen anywhere).
   const base = imageName(rt.base)
-  return base ? listenOfImage(base) : undefined
+  const listen = base ? listenOfImage(base) : undefined
+  if (!listen) return undefined
+  if (rt.expose.length > 0 && !rt.expose.some((e) => e.port === listen.port)) return undefined
+  if (rt.configures) return undefined
+  return listen
 }
 
 /** Where a container of an official server image listens when started with its own command. */
