@@ -87,8 +87,16 @@ export const command = defineKind({
     // command inline; the parse stage drops an inline command the block repeats, so a block whose
     // lead quotes one of its own commands is read here too.
     for (const block of x.doc.blocks) {
-      if ((block.kind !== 'commands' && block.kind !== 'transcript') || block.lead === '') continue
-      const lead = x.doc.prose.filter((p) => p.line < block.line && p.kind !== 'heading').at(-1)
+      if (
+        (block.kind !== 'commands' && block.kind !== 'transcript') ||
+        !/\b(?:type|enter|paste|run|execute)\b/i.test(block.lead)
+      )
+        continue
+      let lead: (typeof x.doc.prose)[number] | undefined
+      for (const p of x.doc.prose) {
+        if (p.line >= block.line) break
+        if (p.kind !== 'heading') lead = p
+      }
       if (!lead || block.line - lead.line > 6) continue
       const runs = x.doc.commands.filter((c) => c.line > block.line && c.line < block.endLine && !c.inline)
       if (runs.length === 0) continue

@@ -63,6 +63,8 @@ interface Shown {
   ids: Sighting[]
 }
 
+const ID_PRINTERS = /^docker\s+(?:container\s+|image\s+)?(?:run|create|inspect)\b/
+
 /** Every output that shows IDs, with its IDs. */
 const shownIds: Reading<Shown[]> = (x) => {
   const out: Shown[] = []
@@ -95,7 +97,9 @@ const shownIds: Reading<Shown[]> = (x) => {
       out.push({ line: table.line, what: `${table.command ?? `docker ${table.kind}`}`, ids })
   }
   for (const output of x.doc.outputs) {
-    const argv = output.command ? segments(output.command)[0] : undefined
+    // Only runs, creates and inspects print IDs here: most outputs are logs, skipped unparsed.
+    if (!output.command || !ID_PRINTERS.test(output.command)) continue
+    const argv = segments(output.command)[0]
     if (argv?.[0] !== 'docker') continue
     const sub = argv[1] === 'container' || argv[1] === 'image' ? argv[2] : argv[1]
     const run =

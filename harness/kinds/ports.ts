@@ -233,11 +233,14 @@ function psRows(x: Extraction, emit: Emit, runs: ReturnType<typeof dockerRuns>):
 /** A Dockerfile's EXPOSE beside the port its own command serves on; once per pair a document states. */
 function dockerfiles(x: Extraction, emit: Emit): void {
   const seen = new Set<string>()
+  // The application files a command runs, as the document leaves them (made once, when needed).
+  let files: ReturnType<typeof filesAt> | undefined
   for (const version of x.doc.files) {
     if (!isDockerfile(version) || version.alternativeTo !== undefined) continue
     const runtime = runtimeOf(version.content)
     if (runtime.expose.length === 0 || !runtime.command) continue
-    const listens = listenOf(runtime, filesAt(x.doc.files, version.line + 1))
+    files ??= filesAt(x.doc.files, Number.MAX_SAFE_INTEGER)
+    const listens = listenOf(runtime, files)
     if (!listens || listens.how === 'image') continue
     const expose = runtime.expose.map((e) => e.port)
     const key = `${expose.join(' ')} ${listens.port} ${listens.why}`

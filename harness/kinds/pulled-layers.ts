@@ -37,7 +37,8 @@ export const pulledLayers = defineKind({
 
   extract(x, emit) {
     const inspects = x.doc.outputs.flatMap((o) => {
-      const argv = o.command ? segments(o.command)[0] : undefined
+      if (!Array.isArray(o.json) || !o.command?.includes('inspect')) return []
+      const argv = segments(o.command)[0]
       const sub = argv?.[1] === 'image' ? argv?.[2] : argv?.[1]
       if (argv?.[0] !== 'docker' || sub !== 'inspect' || !Array.isArray(o.json)) return []
       const operand = argv.slice(argv[1] === 'image' ? 3 : 2).find((a) => !a.startsWith('-'))

@@ -111,6 +111,9 @@ export const statedBase = defineKind({
   extract(x, emit) {
     for (const version of x.doc.files) {
       if (!isDockerfile(version) || version.alternativeTo !== undefined) continue
+      // Most Dockerfiles have no comment that names a base: look before parsing anything.
+      if (!/#[^\n]*\b(?:uses?|using|based|builds?|built|starts?|base|derived)\b/i.test(version.content))
+        continue
       const froms = fromImages(version.content)
       if (froms.length === 0) continue
       const lines = version.content.split('\n')
@@ -134,7 +137,7 @@ export const statedBase = defineKind({
       })
     }
     for (const block of x.doc.blocks) {
-      if (block.kind !== 'file' || !block.lead) continue
+      if (block.kind !== 'file' || !block.lead || !BASE_VERB.test(block.lead)) continue
       const version = x.doc.files.find((f) => f.line === block.line)
       if (!version || !isDockerfile(version)) continue
       const says = expectations(block.lead)

@@ -127,7 +127,11 @@ export function dockerRun(command: Command): Omit<DockerRun, 'output'> | undefin
 export const dockerRuns: Reading<DockerRun[]> = (x) => {
   const out: DockerRun[] = []
   for (const command of x.doc.commands) {
-    if (command.argv[0] !== 'docker') continue
+    if (
+      command.argv[0] !== 'docker' ||
+      (command.argv[1] !== 'run' && command.argv[1] !== 'create' && command.argv[1] !== 'container')
+    )
+      continue
     const run = dockerRun(command)
     if (!run) continue
     const output = x.doc.outputs.find((o) => o.commandLine === command.line && o.command === command.text)
@@ -151,6 +155,17 @@ export interface ImageName {
 /** Parses a reference; undefined when it is not one (a placeholder, a variable). */
 export const imageName: (text: string) => ImageName | undefined = memoize((text: string) => {
   if (!text || /[$<>{}\s[\]]/.test(text)) return undefined
+  // The common case, an official image by name and tag, without the full grammar's cost.
+  const simple = /^([a-z0-9]+(?:[._-][a-z0-9]+)*)(?::([\w][\w.-]{0,127}))?$/.exec(text)
+  if (simple) {
+    const out: ImageName = {
+      repository: `docker.io/library/${simple[1]}`,
+      familiar: simple[1] ?? '',
+      official: true,
+    }
+    if (simple[2] !== undefined) out.tag = simple[2]
+    return out
+  }
   try {
     const { domain, repository, tag, digest } = parseFamiliarName(text)
     if (!domain || !repository) return undefined

@@ -44,7 +44,12 @@ export function substitute(text: string, vars: Record<string, string>): string {
 }
 
 /** The external images a Dockerfile's stages start from, each at its FROM line (1-based in the file). */
-export function fromImages(content: string): { ref: string; line: number }[] {
+export const fromImages: (content: string) => { ref: string; line: number }[] = memoize(
+  fromImagesUncached,
+  1000,
+)
+
+function fromImagesUncached(content: string): { ref: string; line: number }[] {
   const model = parseDockerfile(content)
   const args = globalArgs(content)
   return model.stages.flatMap((stage) => {
