@@ -16,7 +16,7 @@ import { parseReference } from '../harness/drift/reference.js'
 import { createRegistryResolver, MEDIA_TYPES } from '../harness/drift/registry.js'
 import type { DigestResolver, Resolution } from '../harness/drift/resolver.js'
 import { configureTestcontainers } from '../harness/engine/settings.js'
-import { imagesOf } from './support/images.js'
+import { dockerCliUnavailable, imagesOf } from './support/images.js'
 import {
   closedPort,
   deleteManifests,
@@ -39,6 +39,13 @@ try {
   docker = (await getContainerRuntimeClient()).container.dockerode
 } catch (error) {
   unavailable = (error as Error).message.split('\n')[0] ?? 'no engine'
+}
+if (docker) {
+  const cli = await dockerCliUnavailable()
+  if (cli) {
+    docker = undefined
+    unavailable = cli
+  }
 }
 
 async function rejection(promise: Promise<unknown>): Promise<Error> {

@@ -22,7 +22,7 @@ import { DriftReport } from '../harness/drift/report.js'
 import { configureTestcontainers } from '../harness/engine/settings.js'
 import { dockerSize, Report } from '../harness/model/index.js'
 import { compiledCli } from './support/compiled.js'
-import { imagesOf } from './support/images.js'
+import { dockerCliUnavailable, imagesOf } from './support/images.js'
 import {
   deleteManifests,
   type LabRegistry,
@@ -49,6 +49,13 @@ try {
   docker = (await getContainerRuntimeClient()).container.dockerode
 } catch (error) {
   unavailable = (error as Error).message.split('\n')[0] ?? 'no engine'
+}
+if (docker) {
+  const cli = await dockerCliUnavailable()
+  if (cli) {
+    docker = undefined
+    unavailable = cli
+  }
 }
 
 /** bin/lessonproof.js, built when the sources are newer (see support/compiled.ts). */

@@ -6,6 +6,21 @@
 import { execa } from 'execa'
 import { RUN_LABEL } from '../../harness/settings/index.js'
 
+/**
+ * Why the docker CLI these helpers use cannot reach an engine, or undefined when it can. The
+ * specs ask testcontainers too, which falls back to the default socket when DOCKER_HOST does not
+ * answer; the CLI does not, so a spec needs both to agree before it builds anything.
+ */
+export async function dockerCliUnavailable(): Promise<string | undefined> {
+  const result = await execa('docker', ['version', '--format', '{{.Server.Version}}'], {
+    reject: false,
+    timeout: 15_000,
+  })
+  if (result.exitCode === 0 && result.stdout.trim() !== '') return undefined
+  const why = `${result.stderr}`.split('\n').find((l) => l.trim() !== '') ?? `exit ${result.exitCode}`
+  return `the docker CLI reaches no engine: ${why.trim()}`
+}
+
 export function imagesOf(run: string) {
   const label = `${RUN_LABEL}=${run}`
   return {
