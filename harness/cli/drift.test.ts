@@ -2,9 +2,11 @@ import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/pr
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { readBaseline } from '../drift/baseline.js'
 import { RegistryUnreachableError } from '../drift/errors.js'
 import { DriftReport } from '../drift/report.js'
 import type { DigestResolver } from '../drift/resolver.js'
+import { verify } from '../verify/index.js'
 import { takeWriteBaseline } from './baseline.js'
 import { dockerLogins } from './docker-client.js'
 import { type DriftCommandDeps, driftCommand } from './drift.js'
@@ -24,6 +26,22 @@ const unreachable: DigestResolver = {
     )
   },
 }
+
+it('the committed baseline records every claim lessonproof reads in lessons/ today', async () => {
+  // A new claim kind reads more of the lessons; drift can only say a claim changed if the
+  // baseline has its verdict. Write it again with: lessonproof verify lessons/ --no-pull --write-baseline
+  const baseline = await readBaseline('lessonproof-baseline.json')
+  const recorded = baseline.documents.map((d) => ({
+    path: d.path,
+    ids: [...d.claims, ...d.iterations.flatMap((i) => i.claims)].map((c) => c.id).sort(),
+  }))
+  const result = await verify({ paths: ['lessons'] })
+  const read = result.documents
+    .filter((d) => !d.error)
+    .map((d) => ({ path: d.path, ids: d.claims.map((c) => c.claim.id).sort() }))
+    .sort((a, b) => a.path.localeCompare(b.path))
+  expect(recorded).toEqual(read)
+})
 
 describe('lessonproof drift', () => {
   let cwd: string
