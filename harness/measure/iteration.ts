@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { join } from 'node:path'
 import type { Engine, Janitor } from '../engine/index.js'
 import type { IterationFacts } from '../model/index.js'
 import { type IterationPlan, planKey } from '../plan/index.js'
@@ -9,6 +9,7 @@ import type { EngineOptions } from '../settings/index.js'
 import { basesOf } from './bases.js'
 import type { ResultCache } from './cache.js'
 import { CACHE_FORMAT } from './cache.js'
+import { writeContext } from './context.js'
 import { exercise } from './routes.js'
 
 /** What measuring needs: the engine, the janitor, the run's options and limits, a progress log. */
@@ -65,12 +66,7 @@ export async function measureIteration(plan: IterationPlan, deps: MeasureDeps): 
 async function buildAndRun(plan: IterationPlan, deps: MeasureDeps): Promise<IterationFacts> {
   const { engine, janitor, options } = deps
   const it = plan.iteration
-  const context = await mkdtemp(join(tmpdir(), `lessonproof-${options.runId}-context-`))
-  janitor.add(`temp dir ${context}`, () => rm(context, { recursive: true, force: true }))
-  for (const [name, content] of Object.entries(plan.files)) {
-    await mkdir(dirname(join(context, name)), { recursive: true })
-    await writeFile(join(context, name), content)
-  }
+  const context = await writeContext(plan.files, janitor, options.runId)
   deps.log(`${plan.document}: building ${it.tag} from ${it.dockerfile}`)
   const build = await engine.build({
     contextDir: context,
