@@ -16,10 +16,12 @@ import { history } from './history.js'
 import { imageSize } from './image-size.js'
 import type { Kind } from './kit/index.js'
 import { layerSize } from './layer-size.js'
+import { output } from './output.js'
 import { practice } from './practice.js'
 import { reduction } from './reduction.js'
 import { route } from './route.js'
 import { speedup } from './speedup.js'
+import { step } from './step.js'
 import { target } from './target.js'
 import { transcript } from './transcript.js'
 
@@ -41,6 +43,8 @@ export const KINDS = [
   buildSteps,
   practice,
   transcript,
+  step,
+  output,
 ] as const
 
 /** A claim of any registered kind. */
