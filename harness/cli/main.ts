@@ -226,8 +226,10 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       await emitReports(merged, targets, emit)
       return merged.exitCode
     }
-    if (command !== 'verify')
+    if (command !== 'verify' && command !== 'walk')
       throw new UsageError(command ? `unknown command '${command}'` : 'no command given')
+    if (command === 'walk' && values.static)
+      throw new UsageError("walk runs the lesson's steps: it needs an engine, not --static")
     const given = values as Record<string, unknown>
     const settings = parseCommandLine(
       Object.fromEntries(SETTING_NAMES.map((name) => [name, given[flagOf(name).slice(2)]])) as Partial<
@@ -263,6 +265,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
           common,
           {
             imageMap,
+            walk: command === 'walk',
             ...(values['index-url'] ? { indexUrl: values['index-url'] } : {}),
             pull: !values['no-pull'],
             ...(values['no-cache'] ? {} : { cacheDir: resolve(io.cwd, '.lessonproof/cache') }),

@@ -43,6 +43,8 @@ export const output = defineKind({
     from: z.number().int().positive(),
     /** Why the walk does not run its command, from the document. */
     notRun: z.string().optional(),
+    /** For an output shown after a whole block: the lines of the block's commands (a terminal shows them all). */
+    block: z.array(z.number().int().positive()).optional(),
   },
 
   extract(x, emit) {
@@ -65,6 +67,9 @@ export const output = defineKind({
             claimed: shown.text,
             from: shown.line + 1,
             ...(notRun ? { notRun } : {}),
+            ...(!shown.inline && block.commands.length > 1
+              ? { block: block.commands.map((c) => c.line) }
+              : {}),
           })
         }
       }
@@ -88,7 +93,14 @@ export const output = defineKind({
       const timedOut = facts.status === 'timed-out' ? ` (${facts.reason ?? 'it timed out'})` : ''
       const checks: Check[] = isBuildLog(claim.claimed)
         ? buildLogChecks(claim.claimed, facts, what)
-        : outputChecks(claim, facts, what, ctx.doc.path, ctx.settings.size_tolerance_pct)
+        : outputChecks(
+            claim,
+            blockOutput(claim.block, walk.steps) ?? facts,
+            what,
+            ctx.doc.path,
+            ctx.settings.size_tolerance_pct,
+            facts,
+          )
       if (checks.every((c) => c.status !== 'fail')) return checks
       const after = afterNote(facts, walk.steps)
       return checks.map((c) =>
@@ -102,15 +114,31 @@ export const output = defineKind({
   },
 })
 
+/** What a whole block printed, its commands one after another, as a terminal shows it. */
+function blockOutput(lines: number[] | undefined, steps: Record<string, StepFacts>): StepFacts | undefined {
+  if (!lines) return undefined
+  const all = lines.map((l) => steps[String(l)])
+  if (all.some((f) => !f)) return undefined
+  const join = (part: 'stdout' | 'stderr') =>
+    all
+      .map((f) => f?.[part] ?? '')
+      .reduce((acc, t) => (acc === '' || acc.endsWith('\n') ? acc + t : `${acc}\n${t}`), '')
+  const last = all.at(-1) as StepFacts
+  return { ...last, stdout: join('stdout'), stderr: join('stderr') }
+}
+
 function outputChecks(
   claim: { claimed: string; from: number },
-  facts: StepFacts,
+  whole: StepFacts,
   what: string,
   file: string,
   sizeTolerancePct: number,
+  last: StepFacts = whole,
 ): Check[] {
   let best: { text: string; result: OutputComparison } | undefined
-  for (const text of candidates(facts)) {
+  // The last command's output alone (lessons often show only that), or the whole block's.
+  const texts = [...new Set([...candidates(last), ...candidates(whole)])]
+  for (const text of texts) {
     const result = compareOutput(claim.claimed, text, {
       file,
       line: claim.from,

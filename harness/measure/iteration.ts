@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import type { Engine, Janitor } from '../engine/index.js'
@@ -44,6 +44,8 @@ export async function measureIteration(plan: IterationPlan, deps: MeasureDeps): 
   }
   if (plan.blocked) blocked.push(plan.blocked)
   if (blocked.length > 0) return { status: 'blocked', reason: blocked.join('; '), notes: plan.notes }
+  // A walked build's image is used by the steps after it: it is built, never taken from the cache.
+  if (plan.contextDir) return buildAndRun(plan, deps)
 
   const key = createHash('sha256')
     .update(`${CACHE_FORMAT}\0${planKey(plan, baseIds)}`)
@@ -65,6 +67,7 @@ async function buildAndRun(plan: IterationPlan, deps: MeasureDeps): Promise<Iter
   const it = plan.iteration
   const context = await mkdtemp(join(tmpdir(), `lessonproof-${options.runId}-context-`))
   janitor.add(`temp dir ${context}`, () => rm(context, { recursive: true, force: true }))
+  if (plan.contextDir) await cp(plan.contextDir, context, { recursive: true })
   for (const [name, content] of Object.entries(plan.files)) {
     await mkdir(dirname(join(context, name)), { recursive: true })
     await writeFile(join(context, name), content)
