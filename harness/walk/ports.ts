@@ -142,7 +142,10 @@ done`,
       const status = (await watcher.wait()) as { StatusCode: number }
       if (status.StatusCode === 0) return []
       const logs = (await watcher.logs({ stdout: true, stderr: false })) as unknown as Buffer
-      const text = logs.toString('utf8').replace(/[\x00-\x08]/g, ' ')
+      // Frames of an attached log: 8 bytes of header (stream, size), then the text.
+      let text = ''
+      for (let at = 0; at + 8 <= logs.length; at += 8 + logs.readUInt32BE(at + 4))
+        text += logs.subarray(at + 8, at + 8 + logs.readUInt32BE(at + 4)).toString('utf8')
       const missing = (text.match(/\d+/g) ?? []).map(Number).filter((p) => ports.includes(p))
       return missing.length > 0 ? missing : ports
     } catch {
