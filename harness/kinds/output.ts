@@ -9,7 +9,7 @@ import { compareOutput, type OutputComparison, PULL_PROGRESS } from '../compare/
 import type { Check, StepFacts } from '../model/index.js'
 import { blocked, defineKind, fail, pass } from './kit/index.js'
 import { stepBlocks } from './readings/steps.js'
-import { afterNote, shortCommand, WALKED, walkFacts } from './step.js'
+import { afterNote, hints, shortCommand, WALKED, walkFacts } from './step.js'
 
 /** The quote of an output: its first lines, folded, at most this long. */
 const QUOTE = 60
@@ -108,7 +108,10 @@ export const output = defineKind({
           ? c
           : after
             ? blocked(WALKED, `${c.reason.split('\n')[0]}; ${after}`)
-            : { ...c, reason: c.reason.replace('\n', `${timedOut}\n`) },
+            : {
+                ...c,
+                reason: c.reason.replace('\n', `${timedOut}${hints(claim.commandLine, walk.steps)}\n`),
+              },
       )
     },
   },

@@ -27,6 +27,16 @@ export function shortCommand(text: string, max = 60): string {
   return `\`${one.length > max ? `${one.slice(0, max - 1)}…` : one}\``
 }
 
+/** What the walk saw go wrong before a command (a container that never listened on its port), as a hint. */
+export function hints(line: number, steps: Record<string, StepFacts>): string {
+  const seen = Object.entries(steps)
+    .filter(([at]) => Number(at) < line)
+    .flatMap(([at, f]) =>
+      f.notes.filter((n) => /did not listen|exited \(/.test(n)).map((n) => `line ${at}: ${n}`),
+    )
+  return seen.length > 0 ? ` (${seen.join('; ')})` : ''
+}
+
 /** Why a walked command's result does not count against the lesson: a step before it did not run. */
 export function afterNote(facts: StepFacts, steps: Record<string, StepFacts>): string | undefined {
   if (facts.after === undefined) return undefined
@@ -103,7 +113,7 @@ export const step = defineKind({
         } else if (facts.exitCode === want) checks.push(pass(WALKED, `${what} exited ${want}`))
         else {
           const err = (facts.stderr.trim() || facts.stdout.trim()).split('\n').slice(-3).join(' | ')
-          const why = `${what} exited ${facts.exitCode}, not ${want}${err ? `: ${err}` : ''}`
+          const why = `${what} exited ${facts.exitCode}, not ${want}${err ? `: ${err}` : ''}${hints(line, walk.steps)}`
           const after = afterNote(facts, walk.steps)
           checks.push(
             after
