@@ -45,8 +45,14 @@ export async function measureWithWalks(plan: RunPlan, deps: MeasureDeps): Promis
         const measured = await measureIteration(planned, deps)
         walked.set(keyOf(it.document, it.key), measured)
         const bases = planned.baseImages
-        if (measured.status === 'blocked')
-          return { exitCode: 1, stdout: '', stderr: '', blocked: measured.reason ?? 'blocked', bases }
+        if (measured.status === 'blocked') {
+          // Name where each missing base image comes from: the registry this run does not reach.
+          const from = bases
+            .filter((ref) => measured.reason?.includes(`base image ${ref} `))
+            .map((ref) => `${ref} comes from ${registryOf(ref)}`)
+          const reason = [measured.reason ?? 'blocked', ...from].join('; ')
+          return { exitCode: 1, stdout: '', stderr: '', blocked: reason, bases }
+        }
         if (measured.status === 'build-failed')
           return {
             exitCode: 1,
@@ -75,7 +81,7 @@ export async function measureWithWalks(plan: RunPlan, deps: MeasureDeps): Promis
             exitCode: 1,
             stdout: '',
             stderr: '',
-            blocked: `base image ${ref} is not available to this engine and cannot be pulled (${found.missing})`,
+            blocked: `base image ${ref} is not available to this engine and cannot be pulled (${found.missing}); ${ref} comes from ${registryOf(ref)}`,
             bases,
           }
       }

@@ -190,13 +190,13 @@ export class DockerActions {
         case 'run':
           return await this.run(call, parseArgs('run', args))
         case 'images':
-          return await this.listImages(parseArgs('images', args))
+          return await this.listImages(call.step, parseArgs('images', args))
         case 'history':
-          return await this.history(parseArgs('history', args))
+          return await this.history(call.step, parseArgs('history', args))
         case 'ps':
           return await this.ps(parseArgs('ps', args))
         case 'inspect':
-          return await this.inspect(parseArgs('inspect', args))
+          return await this.inspect(call.step, parseArgs('inspect', args))
         case 'logs':
           return await this.logs(parseArgs('logs', args))
         case 'exec':
@@ -310,8 +310,19 @@ export class DockerActions {
     return { stdout: built.stdout, stderr: built.stderr, exitCode: built.exitCode }
   }
 
-  private async listImages(parsed: Parsed): Promise<DockerReply> {
+  private async listImages(step: number, parsed: Parsed): Promise<DockerReply> {
     const filter = parsed.operands[0]
+    // The image the lesson asks about could not be built here: what it would list is unknown.
+    const why = filter?.includes(':') ? this.blockedImages.get(withTag(filter)) : undefined
+    if (why) return this.block(step, `${withTag(filter ?? '')} was not built here: ${why}`)
+    if (filter && !filter.includes(':')) {
+      const blockedTags = [...this.blockedImages].filter(([ref]) => ref.startsWith(`${filter}:`))
+      if (blockedTags.length > 0)
+        return this.block(
+          step,
+          blockedTags.map(([ref, reason]) => `${ref} was not built here: ${reason}`).join('; '),
+        )
+    }
     const entries: { repo: string; tag: string; image: string }[] = []
     for (const [ref, image] of this.images) {
       const at = ref.lastIndexOf(':')
@@ -354,10 +365,10 @@ export class DockerActions {
     return ok(formatRows(format, rows, { ID: 'IMAGE ID' }))
   }
 
-  private async history(parsed: Parsed): Promise<DockerReply> {
+  private async history(step: number, parsed: Parsed): Promise<DockerReply> {
     const ref = parsed.operands[0] ?? ''
     const found = await this.imageFor(ref)
-    if ('blocked' in found) return error(`Error response from daemon: No such image: ${ref}`)
+    if ('blocked' in found) return this.block(step, found.blocked)
     if ('missing' in found) return error(`Error response from daemon: No such image: ${withTag(ref)}`)
     const layers = (await this.deps.docker.getImage(found.image).history()) as {
       Id: string
@@ -751,7 +762,7 @@ export class DockerActions {
     return ok(formatRows(format, rows, { ID: 'CONTAINER ID' }))
   }
 
-  private async inspect(parsed: Parsed): Promise<DockerReply> {
+  private async inspect(step: number, parsed: Parsed): Promise<DockerReply> {
     const format = values(parsed, '-f', '--format').at(-1)
     const type = values(parsed, '--type').at(-1)
     const objects: unknown[] = []
@@ -770,6 +781,7 @@ export class DockerActions {
         continue
       }
       const found = type === 'container' ? { missing: true as const } : await this.imageFor(ref)
+      if ('blocked' in found) return this.block(step, found.blocked)
       if ('image' in found) {
         const data = (await this.deps.docker.getImage(found.image).inspect()) as unknown as Record<
           string,

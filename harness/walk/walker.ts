@@ -280,7 +280,7 @@ export async function walkLesson(plan: WalkPlan, deps: WalkDeps): Promise<WalkFa
       )
     }
     const blocked = served.blockedReasons(index)
-    const missing = /(?:^|\n)(?:bash: (?:line \d+: )?)?([\w.+-]+): command not found/.exec(result.stderr)?.[1]
+    const missing = /(?:^|\n)(?:\S+: )?(?:line \d+: )?([\w.+-]+): command not found/.exec(result.stderr)?.[1]
     if (blocked.length > 0) {
       facts.status = 'blocked'
       facts.reason = blocked.join('; ')
