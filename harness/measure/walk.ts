@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { parseDockerfile } from '../dockerfile/index.js'
 import type { IterationFacts, RunFacts } from '../model/index.js'
 import { type RunPlan, walkedIteration } from '../plan/index.js'
-import { type WalkBuilt, walkLesson } from '../walk/index.js'
+import { registryOf, type WalkBuilt, walkLesson } from '../walk/index.js'
 import { measureRun } from './index.js'
 import { type MeasureDeps, measureIteration } from './iteration.js'
 
