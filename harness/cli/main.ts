@@ -1,12 +1,13 @@
 /** `lessonproof verify [paths…] [--static] [--reporter …]`: the command course authors and CI run. */
 
-import { readFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { ZodError } from 'zod'
 import { LedgerError, UsageError } from '../errors.js'
 import { DEFAULT_LEDGER, loadLedger } from '../ledger/index.js'
 import type { EngineSession } from '../measure/session.js'
+import type { RunFacts } from '../model/index.js'
 import { createProgress, toReport } from '../report/index.js'
 import { countIterations } from '../select/index.js'
 import {
@@ -31,10 +32,16 @@ const settingHelp = SETTING_NAMES.map((name) => {
 }).join('\n')
 
 const USAGE = `usage: lessonproof verify [paths…] [options]
+       lessonproof walk [paths…] [options]
+       lessonproof update [paths…] [--write | --patch FILE] [options]
        lessonproof report merge FILE… [--reporter NAME[=FILE]]… [--json FILE]
        lessonproof --version
 
 Parses each lesson under the paths (default: lessons/) and verifies its claims.
+walk: verify with an engine, and also run each lesson's steps in a workstation, every
+claimed output compared with what its command printed there.
+update: walk, then write the claimed outputs as the walk printed them, as a patch for
+review (stdout, or --patch FILE); --write applies it to the lessons instead.
 report merge: the JSON reports of shards (--shard) as the report of one run.
 
 options:
@@ -146,6 +153,8 @@ async function verifyWithEngine(
   settings: Settings,
   io: Io,
   env: Record<string, string | undefined>,
+  /** Sees each lesson family's measurements (`update` reads the walks from them). */
+  tap?: (facts: RunFacts) => void,
 ) {
   const live = io.stderr?.isTTY === true && !env.CI
   const progress = createProgress({
@@ -159,7 +168,12 @@ async function verifyWithEngine(
     const documents = [...counts].filter(([, n]) => n > 0).map(([path, iterations]) => ({ path, iterations }))
     progress({ type: 'plan', documents })
     try {
-      return await verify({ ...common, engine: { ...engine, measure: feed.measure(engine.measure) } })
+      const measure = async (plan: Parameters<EngineRun['measure']>[0]) => {
+        const facts = await engine.measure(plan)
+        tap?.(facts)
+        return facts
+      }
+      return await verify({ ...common, engine: { ...engine, measure: feed.measure(measure) } })
     } finally {
       progress({ type: 'done' })
     }
@@ -169,6 +183,45 @@ async function verifyWithEngine(
 const settingOptions = Object.fromEntries(
   SETTING_NAMES.map((name) => [flagOf(name).slice(2), { type: 'string' as const }]),
 ) as Record<string, { type: 'string' }>
+
+/**
+ * `update`: the claimed outputs of each walked lesson rewritten to what its walk printed, as a
+ * patch on stdout (or in --patch FILE), or applied in place with --write; nothing else is written.
+ */
+async function writeUpdates(
+  result: Awaited<ReturnType<typeof verify>>,
+  walks: NonNullable<RunFacts['walks']>,
+  settings: Settings,
+  io: Io,
+  values: { write?: boolean; patch?: string },
+): Promise<number> {
+  const { outputEdits } = await import('../walk/update.js')
+  const { applyEdits, makePatch } = await import('../patch/index.js')
+  let patch = ''
+  for (const doc of result.documents) {
+    if (doc.error) continue
+    const { edits, kept } = outputEdits(
+      doc.path,
+      doc.claims.map((c) => c.claim),
+      walks[doc.path],
+      { sizeTolerancePct: settings.size_tolerance_pct },
+    )
+    for (const k of kept) io.err(`${doc.path}:${k.line}: output left as it is (${k.why})`)
+    if (edits.length === 0) continue
+    const file = resolve(io.cwd, doc.path)
+    const text = await readFile(file, 'utf8')
+    if (values.write) {
+      await writeFile(file, applyEdits(text, edits, doc.path))
+      io.err(`${doc.path}: ${edits.length} output${edits.length === 1 ? '' : 's'} updated`)
+    } else patch += makePatch(doc.path, text, edits)
+  }
+  if (!values.write) {
+    if (values.patch) await writeFile(resolve(io.cwd, values.patch), patch)
+    else if (patch !== '') io.out(patch.replace(/\n$/, ''))
+    if (patch === '') io.err('lessonproof: every claimed output holds; nothing to update')
+  }
+  return 0
+}
 
 /** Runs the CLI; returns the exit status. */
 export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
@@ -187,6 +240,8 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         shard: { type: 'string' },
         ledger: { type: 'string' },
         verbose: { type: 'boolean', default: false },
+        write: { type: 'boolean', default: false },
+        patch: { type: 'string' },
         'image-map': { type: 'string', multiple: true },
         'index-url': { type: 'string' },
         'no-cache': { type: 'boolean', default: false },
@@ -226,9 +281,9 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       await emitReports(merged, targets, emit)
       return merged.exitCode
     }
-    if (command !== 'verify' && command !== 'walk')
+    if (command !== 'verify' && command !== 'walk' && command !== 'update')
       throw new UsageError(command ? `unknown command '${command}'` : 'no command given')
-    if (command === 'walk' && values.static)
+    if (command !== 'verify' && values.static)
       throw new UsageError("walk runs the lesson's steps: it needs an engine, not --static")
     const given = values as Record<string, unknown>
     const settings = parseCommandLine(
@@ -259,13 +314,14 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       ...Object.fromEntries(SETTING_NAMES.map((n) => [n, SETTINGS[n].default])),
       ...settings,
     } as Settings
+    const walks: NonNullable<RunFacts['walks']> = {}
     const result = values.static
       ? await verify(common)
       : await verifyWithEngine(
           common,
           {
             imageMap,
-            walk: command === 'walk',
+            walk: command !== 'verify',
             ...(values['index-url'] ? { indexUrl: values['index-url'] } : {}),
             pull: !values['no-pull'],
             ...(values['no-cache'] ? {} : { cacheDir: resolve(io.cwd, '.lessonproof/cache') }),
@@ -273,7 +329,9 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
           resolved,
           io,
           env,
+          (facts) => Object.assign(walks, facts.walks ?? {}),
         )
+    if (command === 'update') return await writeUpdates(result, walks, resolved, io, values)
     const report = toReport(result, await version())
     await emitReports(report, targets, emit)
     for (const doc of result.documents) if (doc.error) io.err(doc.error.message)

@@ -33,6 +33,7 @@ export {
   STATE_DIR,
   simpleCommands,
 } from './shell.js'
+export { outputEdits } from './update.js'
 export { missingTool, type WalkDeps, walkLesson } from './walker.js'
 export {
   type Cleanup,
