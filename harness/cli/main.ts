@@ -27,8 +27,11 @@ import { selectDocuments, takeChangedBase } from './selection.js'
 import { onSignals } from './signals.js'
 
 const settingHelp = SETTING_NAMES.map((name) => {
-  const flag = `${flagOf(name)} N`
-  return `  ${flag.padEnd(29)}${SETTINGS[name].doc} (default ${SETTINGS[name].default})`
+  const fallback: unknown = SETTINGS[name].default
+  const placeholder = typeof fallback === 'number' ? 'N' : Array.isArray(fallback) ? 'A,B' : 'IMAGE'
+  const shown = Array.isArray(fallback) ? fallback.join(',') : String(fallback)
+  const flag = `${flagOf(name)} ${placeholder}`
+  return `  ${flag.padEnd(29)}${SETTINGS[name].doc}${shown === '' ? '' : ` (default ${shown})`}`
 }).join('\n')
 
 const USAGE = `usage: lessonproof verify [paths…] [options]
@@ -65,6 +68,8 @@ options:
   --ledger FILE            reviewed ledger of claims known to be false
                            (default: ${DEFAULT_LEDGER} when present)
   --verbose                list every claim, not only failures
+  --write                  update: rewrite the lessons in place instead of printing a patch
+  --patch FILE             update: write the patch to FILE instead of stdout
   -V, --version            print lessonproof's version
   -h, --help               show this help
 
