@@ -56,17 +56,65 @@ export interface PortMapping {
   proto: string
 }
 
-/** The PORTS column: published ports (with the IPv6 twin of an all-interfaces bind, as 20.10 prints it), then exposed ones. */
+/**
+ * The PORTS column, as the 20.10 CLI's DisplayablePorts lays it out: ports sorted by container
+ * port; exposed ones and those published on the same host port first, consecutive ones as a
+ * range (`8000-8001/tcp`); then those published on another host port. A publish on all
+ * interfaces shows its IPv6 twin, as a reader's engine has it.
+ */
 export function displayPorts(mappings: PortMapping[], exposed: string[]): string {
-  const parts: string[] = []
+  interface Port {
+    ip: string
+    publicPort: number
+    privatePort: number
+    type: string
+  }
+  const ports: Port[] = []
   for (const m of mappings) {
     const ip = m.hostIp === '' ? '0.0.0.0' : m.hostIp
-    parts.push(`${ip}:${m.hostPort}->${m.containerPort}/${m.proto}`)
-    if (ip === '0.0.0.0') parts.push(`:::${m.hostPort}->${m.containerPort}/${m.proto}`)
+    ports.push({ ip, publicPort: m.hostPort, privatePort: m.containerPort, type: m.proto })
+    if (ip === '0.0.0.0')
+      ports.push({ ip: '::', publicPort: m.hostPort, privatePort: m.containerPort, type: m.proto })
   }
   const published = new Set(mappings.map((m) => `${m.containerPort}/${m.proto}`))
-  for (const port of exposed) if (!published.has(port)) parts.push(port)
-  return parts.join(', ')
+  for (const port of exposed) {
+    const [number = '', type = 'tcp'] = port.split('/')
+    if (!published.has(`${number}/${type}`))
+      ports.push({ ip: '', publicPort: 0, privatePort: Number(number), type })
+  }
+  ports.sort(
+    (a, b) =>
+      a.privatePort - b.privatePort ||
+      (a.ip < b.ip ? -1 : a.ip > b.ip ? 1 : 0) ||
+      a.publicPort - b.publicPort ||
+      (a.type < b.type ? -1 : a.type > b.type ? 1 : 0),
+  )
+  const groups = new Map<string, { first: number; last: number }>()
+  const result: string[] = []
+  const elsewhere: string[] = []
+  const form = (key: string, { first, last }: { first: number; last: number }) => {
+    const [ip, type] = key.includes('/') ? key.split('/') : ['', key]
+    const range = first === last ? `${first}` : `${first}-${last}`
+    return `${ip ? `${ip}:${range}->${range}` : range}/${type}`
+  }
+  for (const port of ports) {
+    if (port.ip !== '' && port.publicPort !== port.privatePort) {
+      elsewhere.push(`${port.ip}:${port.publicPort}->${port.privatePort}/${port.type}`)
+      continue
+    }
+    const key = port.ip === '' ? port.type : `${port.ip}/${port.type}`
+    const group = groups.get(key)
+    if (!group) groups.set(key, { first: port.privatePort, last: port.privatePort })
+    else if (port.privatePort === group.last + 1) group.last = port.privatePort
+    else {
+      // A gap ends the range; the key keeps its place among the groups, as in Go's key order.
+      result.push(form(key, group))
+      group.first = port.privatePort
+      group.last = port.privatePort
+    }
+  }
+  for (const [key, group] of groups) result.push(form(key, group))
+  return [...result, ...elsewhere].join(', ')
 }
 
 /** Headers Docker gives a `table` format's fields. */
@@ -98,15 +146,16 @@ export class TemplateError extends Error {
 }
 
 /** Go's default printing of a value (`fmt.Print`): `[a b]` for lists, `map[k:v]` for maps. */
-function goPrint(value: unknown): string {
+function goPrint(value: unknown, nested = false): string {
   if (value === null || value === undefined) return '<no value>'
-  if (Array.isArray(value)) return `[${value.map(goPrint).join(' ')}]`
-  // Docker's sets (ExposedPorts, Volumes) are maps of empty structs, which Go prints as {}.
-  if (typeof value === 'object' && Object.keys(value as object).length === 0) return '{}'
+  if (Array.isArray(value)) return `[${value.map((v) => goPrint(v, true)).join(' ')}]`
+  // An empty map prints as map[]; but the values of Docker's sets (ExposedPorts, Volumes) are
+  // empty structs, which Go prints as {}.
+  if (typeof value === 'object' && Object.keys(value as object).length === 0) return nested ? '{}' : 'map[]'
   if (typeof value === 'object')
     return `map[${Object.keys(value as object)
       .sort()
-      .map((k) => `${k}:${goPrint((value as Record<string, unknown>)[k])}`)
+      .map((k) => `${k}:${goPrint((value as Record<string, unknown>)[k], true)}`)
       .join(' ')}]`
   return String(value)
 }
@@ -185,11 +234,11 @@ export function goTemplate(template: string, data: unknown): string {
     else if (words[0] === 'index') {
       const container = arg(1)
       const key = arg(2)
-      out += goPrint(
-        Array.isArray(container)
-          ? container[Number(key)]
-          : (container as Record<string, unknown> | undefined)?.[String(key)],
-      )
+      const found = Array.isArray(container)
+        ? container[Number(key)]
+        : (container as Record<string, unknown> | undefined)?.[String(key)]
+      // A key the map lacks gives the zero value of its type: for labels, the empty string.
+      out += found === undefined ? '' : goPrint(found)
     } else if (words[0] === 'println') out += `${words.length > 1 ? goPrint(arg(1)) : ''}\n`
     else if (words.length === 1 && (words[0] ?? '').startsWith('.')) out += goPrint(arg(0))
     else throw new TemplateError(`lessonproof does not evaluate the template action {{${action}}}`)
