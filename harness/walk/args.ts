@@ -102,9 +102,9 @@ const VALUED: Record<string, string[]> = {
   tag: [],
 }
 
-/** A Docker command's flags (name → every value given; `true` for a flag without value) and operands. */
+/** A Docker command's flags in the order given (`true` for a flag without value) and operands. */
 export interface Parsed {
-  flags: Map<string, (string | true)[]>
+  flags: { name: string; value: string | true }[]
   operands: string[]
 }
 
@@ -114,9 +114,9 @@ export interface Parsed {
  */
 export function parseArgs(command: string, args: string[]): Parsed {
   const valued = new Set(VALUED[command] ?? [])
-  const flags = new Map<string, (string | true)[]>()
+  const flags: Parsed['flags'] = []
   const operands: string[] = []
-  const add = (name: string, value: string | true) => flags.set(name, [...(flags.get(name) ?? []), value])
+  const add = (name: string, value: string | true) => flags.push({ name, value })
   const stopAtOperand = command === 'run' || command === 'exec'
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] ?? ''
@@ -150,14 +150,17 @@ export function parseArgs(command: string, args: string[]): Parsed {
   return { flags, operands }
 }
 
-/** Values of a flag under any of its names, in order. */
+/** Values of a flag under any of its names, in the order given (the CLI takes the last one). */
 export function values(parsed: Parsed, ...names: string[]): string[] {
-  return names.flatMap((n) => (parsed.flags.get(n) ?? []).filter((v): v is string => v !== true))
+  return parsed.flags
+    .filter((f) => names.includes(f.name))
+    .map((f) => f.value)
+    .filter((v): v is string => v !== true)
 }
 
 /** Whether a boolean flag is set (`-d`, `--detach`, `--detach=true`). */
 export function isSet(parsed: Parsed, ...names: string[]): boolean {
-  return names.some((n) => (parsed.flags.get(n) ?? []).some((v) => v === true || v === 'true'))
+  return parsed.flags.some((f) => names.includes(f.name) && (f.value === true || f.value === 'true'))
 }
 
 /** `-p` as Docker reads it: `[ip:][hostPort:]containerPort[/proto]`; an empty host port is Docker's to choose. */
