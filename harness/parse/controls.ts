@@ -7,7 +7,7 @@
 import type { StepControls } from '../model/index.js'
 
 /** `<!-- lessonproof: … -->`, alone in its HTML block. */
-const COMMENT = /^\s*<!--\s*lessonproof\s*:?\s*([\s\S]*?)\s*-->\s*$/i
+const COMMENT = /^\s*<!--\s*lessonproof(?![\w-])\s*:?\s*([\s\S]*?)\s*-->\s*$/i
 
 /** The words of a lessonproof comment, or undefined when the HTML is something else. */
 export function controlComment(html: string): string | undefined {
