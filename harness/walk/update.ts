@@ -36,8 +36,9 @@ function printed(claim: OutputClaim, walk: WalkFacts): { text: string; why?: und
     all.length > 1
       ? { stdout: all.map((f) => f.stdout).join(''), stderr: all.map((f) => f.stderr).join('') }
       : undefined
-  const options = [...candidates(facts), ...(whole ? candidates(whole) : [])]
-  // The one the claimed output is closest to, as the comparison counts differences.
+  // The one the claimed output is closest to, as the comparison counts differences; on a tie,
+  // the whole block's, which is what the reader's terminal shows.
+  const options = [...(whole ? candidates(whole) : []), ...candidates(facts)]
   let best = options[0] ?? ''
   let fewest = Number.POSITIVE_INFINITY
   for (const text of options) {
