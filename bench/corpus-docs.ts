@@ -6,8 +6,10 @@
  *
  * A failure is judged true only when `bench/corpus-reviewed.yaml` lists it (document, line,
  * claim title) with the reviewer's reason; any other failure is reported as a suspected false
- * failure, and a reviewed failure no longer reported as stale. Not part of `npm test`: it reads
- * documents outside the project.
+ * failure, and a reviewed failure no longer reported as stale. The corpus is then verified once
+ * more as one run (`verify DIR`), the way a course's chapter is: failures that only the documents
+ * read together find (a lesson cited by the wrong number) are listed with their document, and
+ * reviewed the same way. Not part of `npm test`: it reads documents outside the project.
  *
  *   npm run bench:corpus [-- --corpus DIR] [--write-readme]
  *
@@ -62,6 +64,8 @@ interface Failure {
   reason: string
   /** The reviewer's reason when the failure is judged true. */
   reviewed?: string
+  /** Found only when the whole corpus is verified as one run. */
+  together?: boolean
 }
 
 interface Row {
@@ -137,6 +141,40 @@ async function measure(doc: string, scratch: string, reviewed: Reviewed): Promis
   return row
 }
 
+/**
+ * The corpus verified as one run: the failures it finds that the document's own run did not
+ * (checks across documents), added to the document's row.
+ */
+async function measureTogether(
+  corpus: string,
+  scratch: string,
+  reviewed: Reviewed,
+  rows: Row[],
+): Promise<void> {
+  const json = join(scratch, 'corpus-run.json')
+  const { code, stderr } = await run(corpus, json)
+  if (!existsSync(json))
+    throw new Error(`lessonproof exited ${code} on the corpus without a report:\n${stderr}`)
+  const report = Report.parse(JSON.parse(await readFile(json, 'utf8')))
+  for (const doc of report.documents) {
+    const row = rows.find((r) => r.document === basename(doc.path))
+    if (!row) continue
+    const judged = reviewed.documents[row.document] ?? []
+    for (const c of doc.claims) {
+      if (c.verdict !== 'fail' || row.failures.some((f) => f.line === c.line && f.claim === c.title)) continue
+      const entry = judged.find((r) => r.line === c.line && r.claim === c.title)
+      row.failures.push({
+        line: c.line,
+        claim: c.title,
+        reason: c.reason,
+        together: true,
+        ...(entry ? { reviewed: entry.reason } : {}),
+      })
+      row.stale = row.stale.filter((s) => !(s.line === c.line && s.claim === c.title))
+    }
+  }
+}
+
 const kindsText = (kinds: Record<string, number>) =>
   Object.entries(kinds)
     .sort(([a], [b]) => a.localeCompare(b))
@@ -145,7 +183,7 @@ const kindsText = (kinds: Record<string, number>) =>
 
 function rows(results: Row[]): string[][] {
   return [
-    ['document', 'exit', 'claims', 'by kind', 'pass', 'fail', 'blocked', 'suspected false'],
+    ['document', 'exit', 'claims', 'by kind', 'pass', 'fail', 'blocked', 'fail together', 'suspected false'],
     ...results.map((r) => [
       r.document,
       String(r.exit),
@@ -154,6 +192,7 @@ function rows(results: Row[]): string[][] {
       String(r.pass),
       String(r.fail),
       String(r.blocked),
+      String(r.failures.filter((f) => f.together).length),
       String(r.failures.filter((f) => !f.reviewed).length),
     ]),
   ]
@@ -170,7 +209,8 @@ function failureLines(results: Row[]): string[] {
     if (r.unreadable) out.push(`- ${r.document}: **unreadable**: ${r.unreadable}`)
     for (const f of r.failures) {
       const verdict = f.reviewed ? `true: ${f.reviewed}` : '**suspected false failure**'
-      out.push(`- ${r.document}:${f.line} ${f.claim} — ${f.reason} — ${verdict}`)
+      const together = f.together ? ' (with the other documents)' : ''
+      out.push(`- ${r.document}:${f.line}${together} ${f.claim} — ${f.reason} — ${verdict}`)
     }
     for (const s of r.stale)
       out.push(`- ${r.document}:${s.line} ${s.claim} — **stale**: reviewed as true, no longer reported`)
@@ -185,7 +225,7 @@ function summary(results: Row[]): { text: string; bad: number } {
   const stale = results.reduce((n, r) => n + r.stale.length, 0)
   const claims = results.reduce((n, r) => n + r.claims, 0)
   return {
-    text: `${results.length} documents, ${claims} claims, ${unreadable} unreadable, ${failures.length} failures: ${failures.length - suspected} judged true, ${suspected} suspected false; ${stale} stale reviewed entries.`,
+    text: `${results.length} documents, ${claims} claims, ${unreadable} unreadable, ${failures.length} failures (${failures.filter((f) => f.together).length} found with the documents read together): ${failures.length - suspected} judged true, ${suspected} suspected false; ${stale} stale reviewed entries.`,
     bad: unreadable + suspected + stale,
   }
 }
@@ -199,8 +239,10 @@ function section(results: Row[], corpus: string): string {
 \`npm run bench:corpus\` (\`bench/corpus-docs.ts\`) runs \`lessonproof verify DOC --static --json FILE\`
 on each document of a corpus of public Docker documents it was not written around (lessons of
 another course, Docker's documentation, blog posts, READMEs; \`${corpus.split(sep).slice(-3).join('/')}\`, kept outside
-the project). A failure counts as true only when \`bench/corpus-reviewed.yaml\` lists it with the
-reviewer's reason; every other failure is a suspected false failure. Not part of \`npm test\`.
+the project), then on the whole corpus as one run, as a course's chapter is verified: "fail together"
+counts the failures only that run finds (a lesson cited by the wrong number). A failure counts as
+true only when \`bench/corpus-reviewed.yaml\` lists it with the reviewer's reason; every other failure
+is a suspected false failure. Not part of \`npm test\`.
 
 ${markdownTable(rows(results))}
 
@@ -236,6 +278,7 @@ async function main(): Promise<number> {
       results.push(row)
       process.stdout.write(`  ${doc}: exit ${row.exit}, ${row.claims} claims, ${row.fail} failing\n`)
     }
+    await measureTogether(corpus, scratch, reviewed, results)
     const table = rows(results)
     const widths = table[0]?.map((_, i) => Math.max(...table.map((r) => (r[i] ?? '').length))) ?? []
     process.stdout.write(

@@ -5,7 +5,14 @@
 import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { relative, resolve, sep } from 'node:path'
-import { CheckContext, checkClaim, type Family } from '../checks/index.js'
+import {
+  CheckContext,
+  type Course,
+  checkAcrossRun,
+  checkClaim,
+  courseDocument,
+  type Family,
+} from '../checks/index.js'
 import { extractClaims } from '../claims/index.js'
 import { DocumentError } from '../errors.js'
 import type { Claim } from '../kinds/index.js'
@@ -58,9 +65,14 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult<Claim
   // Reading every file ahead keeps the disk busy while lessons are parsed one after another.
   const reads = new Map(files.map((f) => [f, readAhead(resolve(cwd, f))]))
   const byPath = new Map<string, VerifiedDocument<Claim>>()
+  // What each document says of its place in the course, kept (small) for checks across lessons.
+  const course: Course = { documents: [] }
   for (const [lessonPath, paths] of groups) {
-    for (const doc of await verifyFamily(lessonPath, paths, cwd, options, reads)) byPath.set(doc.path, doc)
+    for (const doc of await verifyFamily(lessonPath, paths, cwd, options, reads, course))
+      byPath.set(doc.path, doc)
   }
+  for (const doc of byPath.values())
+    for (const c of doc.claims) c.verdict = checkAcrossRun(c.claim, c.verdict, course)
   const documents = files
     .map((f) => byPath.get(f))
     .filter((d): d is VerifiedDocument<Claim> => d !== undefined)
@@ -100,8 +112,10 @@ async function verifyFamily(
   cwd: string,
   options: VerifyOptions,
   reads: Map<string, Promise<Uint8Array>>,
+  course: Course,
 ): Promise<VerifiedDocument<Claim>[]> {
   const loaded = await Promise.all(paths.map((path) => load(path, cwd, reads.get(path))))
+  for (const item of loaded) if ('doc' in item) course.documents.push(courseDocument(item.doc))
   const family: Family = { lesson: undefined, docs: [] }
   for (const item of loaded) {
     if ('doc' in item) {
