@@ -22,6 +22,17 @@ export function candidates(facts: Pick<StepFacts, 'stdout' | 'stderr'>): string[
   return [stdout, stderr, `${stdout}${stdout.endsWith('\n') ? '' : '\n'}${stderr}`]
 }
 
+/**
+ * The text's whitespace folded, as far as a quote needs (a build log shown in full can run to
+ * hundreds of lines): the whole text when it folds to at most QUOTE characters.
+ */
+export function foldedStart(text: string): string {
+  for (let end = QUOTE * 4; ; end *= 4) {
+    const folded = text.slice(0, end).replace(/\s+/g, ' ').trim()
+    if (end >= text.length || folded.length > QUOTE) return folded
+  }
+}
+
 function isBuildLog(text: string): boolean {
   const shape = detectShape(text)
   if (!shape) return false
@@ -52,7 +63,7 @@ export const output = defineKind({
       for (const command of block.commands) {
         for (const shown of command.outputs) {
           if (shown.text.trim() === '') continue
-          const folded = shown.text.replace(/\s+/g, ' ').trim()
+          const folded = foldedStart(shown.text)
           const notRun =
             block.controls?.skip !== undefined
               ? `skipped by the author: ${block.controls.skip}`

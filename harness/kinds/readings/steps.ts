@@ -46,7 +46,15 @@ export const stepBlocks: Reading<StepBlock[]> = (x) => lessonSteps(x.doc)
 
 /** Every step block of a document, in order. */
 export function lessonSteps(doc: Document): StepBlock[] {
-  const outputsOf = (line: number) => doc.outputs.filter((o) => o.commandLine === line)
+  // Grouped once: a lesson of many commands and outputs would otherwise scan them all per command.
+  const byLine = new Map<number, Output[]>()
+  for (const o of doc.outputs) {
+    if (o.commandLine === undefined) continue
+    const group = byLine.get(o.commandLine)
+    if (group) group.push(o)
+    else byLine.set(o.commandLine, [o])
+  }
+  const outputsOf = (line: number) => byLine.get(line) ?? []
   const blocks: StepBlock[] = []
   const covered = new Set<number>()
   const firstTab = new Map<number, string>()
