@@ -203,6 +203,8 @@ async function writeUpdates(
   const { outputEdits } = await import('../walk/update.js')
   const { applyEdits, makePatch } = await import('../patch/index.js')
   let patch = ''
+  let outputs = 0
+  let lessons = 0
   for (const doc of result.documents) {
     if (doc.error) continue
     const { edits, kept } = outputEdits(
@@ -213,6 +215,8 @@ async function writeUpdates(
     )
     for (const k of kept) io.err(`${doc.path}:${k.line}: output left as it is (${k.why})`)
     if (edits.length === 0) continue
+    outputs += edits.length
+    lessons += 1
     const file = resolve(io.cwd, doc.path)
     const text = await readFile(file, 'utf8')
     if (values.write) {
@@ -223,7 +227,17 @@ async function writeUpdates(
   if (!values.write) {
     if (values.patch) await writeFile(resolve(io.cwd, values.patch), patch)
     else if (patch !== '') io.out(patch.replace(/\n$/, ''))
-    if (patch === '') io.err('lessonproof: every claimed output holds; nothing to update')
+    const counted = `${outputs} claimed output${outputs === 1 ? '' : 's'} in ${lessons} lesson${lessons === 1 ? '' : 's'}`
+    if (patch === '')
+      io.err('lessonproof: every claimed output the walk could compare holds; nothing to update')
+    else if (values.patch)
+      io.err(
+        `lessonproof: ${counted} rewritten as the walk printed them, in ${values.patch} (review it, then git apply ${values.patch})`,
+      )
+    else
+      io.err(
+        `lessonproof: ${counted} rewritten as the walk printed them (the patch above; --write applies it)`,
+      )
   }
   return 0
 }

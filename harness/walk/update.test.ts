@@ -143,6 +143,23 @@ describe('outputEdits', () => {
     ])
   })
 
+  it('leaves the output of a command that failed or timed out: the step is what to fix', () => {
+    const failed: StepFacts = { ...exited(''), exitCode: 52, stderr: 'curl: (52) Empty reply from server\n' }
+    const hung: StepFacts = {
+      ...exited('1\n2\n'),
+      status: 'timed-out',
+      exitCode: null,
+      reason: 'did not finish in 5 s',
+    }
+    const { text, kept } = update(walked({ [CURL]: failed, [SEQ]: hung }))
+    expect(text).toContain('{"status":"healthy","version":"1.0.0"}')
+    expect(text).toContain('1\n...\n9\n')
+    expect(kept).toEqual([
+      { line: CURL + 5, why: `line ${CURL} exited 52, not 0; fix the step, not its output` },
+      { line: SEQ + 5, why: `line ${SEQ} did not finish in 5 s; fix the step, not its output` },
+    ])
+  })
+
   it('leaves an output of a command the walk has no facts of, and one the author skips', () => {
     const walk = walked()
     delete walk.steps[String(SEQ)]

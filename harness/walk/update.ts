@@ -21,13 +21,40 @@ function isOutput(claim: AnyClaim): claim is AnyClaim & OutputClaim {
   return claim.kind === 'output'
 }
 
+/** The exit status each walked command should end with, by its line: 0, or its block's `expect-exit` for the last. */
+function expectedExits(claims: readonly AnyClaim[]): Map<number, number> {
+  const exits = new Map<number, number>()
+  for (const claim of claims) {
+    if (claim.kind !== 'step') continue
+    const { commands, expectExit } = claim as AnyClaim & {
+      commands: { line: number }[]
+      expectExit: number
+    }
+    commands.forEach(({ line }, k) => {
+      exits.set(line, k === commands.length - 1 ? expectExit : 0)
+    })
+  }
+  return exits
+}
+
 /** The text the walk printed that the claimed output stands for: the last command's, or the block's. */
-function printed(claim: OutputClaim, walk: WalkFacts): { text: string; why?: undefined } | { why: string } {
+function printed(
+  claim: OutputClaim,
+  walk: WalkFacts,
+  expectExit: number,
+): { text: string; why?: undefined } | { why: string } {
   const facts = walk.steps[String(claim.commandLine)]
   if (!facts) return { why: 'not walked' }
   if (facts.status === 'skipped' || facts.status === 'blocked')
     return { why: `${facts.status}: ${facts.reason ?? ''}` }
   if (facts.after !== undefined) return { why: `line ${facts.after} before it did not run` }
+  // What a failing command printed is not what the lesson should show: the step is what to fix.
+  if (facts.status === 'timed-out')
+    return { why: `line ${claim.commandLine} ${facts.reason ?? 'timed out'}; fix the step, not its output` }
+  if (facts.status === 'exited' && facts.exitCode !== expectExit)
+    return {
+      why: `line ${claim.commandLine} exited ${facts.exitCode}, not ${expectExit}; fix the step, not its output`,
+    }
   const all: StepFacts[] = (claim.block ?? [])
     .map((l) => walk.steps[String(l)])
     .filter((f): f is StepFacts => !!f)
@@ -61,9 +88,10 @@ export function outputEdits(
   const edits: BlockEdit[] = []
   const kept: { line: number; why: string }[] = []
   if (!walk) return { edits, kept }
+  const exits = expectedExits(claims)
   for (const claim of claims.filter(isOutput)) {
     if (claim.notRun !== undefined) continue
-    const seen = printed(claim, walk)
+    const seen = printed(claim, walk, exits.get(claim.commandLine) ?? 0)
     if (seen.why !== undefined) {
       kept.push({ line: claim.from, why: seen.why })
       continue
