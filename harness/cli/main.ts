@@ -232,11 +232,11 @@ async function writeUpdates(
       io.err('lessonproof: every claimed output the walk could compare holds; nothing to update')
     else if (values.patch)
       io.err(
-        `lessonproof: ${counted} rewritten as the walk printed them, in ${values.patch} (review it, then git apply ${values.patch})`,
+        `lessonproof: ${counted} rewritten to what the walk printed, in ${values.patch} (review it, then git apply ${values.patch})`,
       )
     else
       io.err(
-        `lessonproof: ${counted} rewritten as the walk printed them (the patch above; --write applies it)`,
+        `lessonproof: ${counted} rewritten to what the walk printed (the patch above; --write applies it)`,
       )
   }
   return 0
