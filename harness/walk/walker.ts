@@ -216,6 +216,11 @@ export async function walkLesson(plan: WalkPlan, deps: WalkDeps): Promise<WalkFa
       await stopServers((s) => s.section === action.section)
       await settle()
       const facts = await runStep(action)
+      // A skipped step's command was not shown as it started: show it with why.
+      if (facts.status === 'skipped')
+        deps.log(`${plan.document}:${action.line}: ${action.command.split('\n')[0]}`)
+      const outcome = outcomeOf(facts)
+      if (outcome) deps.log(`${plan.document}:${action.line}:   ${outcome}`)
       if (taint !== undefined && facts.status !== 'skipped') facts.after = taint
       steps[String(action.line)] = facts
       if (facts.status === 'blocked' || (facts.status === 'skipped' && action.authorSkip)) taint = action.line
@@ -290,4 +295,27 @@ export async function walkLesson(plan: WalkPlan, deps: WalkDeps): Promise<WalkFa
     }
     return facts
   }
+}
+
+/**
+ * A step's outcome as the progress shows it after its command: nothing for a command that
+ * exited 0, else how it ended and why (the reasons a report lists only with --verbose).
+ */
+export function outcomeOf(facts: StepFacts): string | undefined {
+  const why = facts.reason ? `: ${facts.reason.split('\n')[0]}` : ''
+  switch (facts.status) {
+    case 'exited':
+      return facts.exitCode === 0 ? undefined : `exited ${facts.exitCode}`
+    case 'running':
+      return 'serving in the background'
+    case 'timed-out':
+      return short(facts.reason?.split('\n')[0] ?? 'timed out')
+    default:
+      return short(`${facts.status}${why}`)
+  }
+}
+
+/** A progress line is one line: a reason naming every image a command lists is cut (the report has it whole). */
+function short(text: string, max = 240): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text
 }
