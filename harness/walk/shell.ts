@@ -91,6 +91,17 @@ exec </dev/null >"$__lp_dir/steps/$__lp_n.out" 2>"$__lp_dir/steps/$__lp_n.err"
 eval "$__lp_command"
 `
 
+/** The prefix bash gives the errors of a step's command: the step script's path and line. */
+const STEP_ERROR = new RegExp(`(^|\\n)${STATE_DIR}/step\\.sh: line \\d+: `, 'g')
+
+/**
+ * A step's stderr as the reader's terminal shows it: bash names itself in an error
+ * (`bash: ./server: No such file or directory`), not the step script lessonproof runs it from.
+ */
+export function asReaderSees(stderr: string): string {
+  return stderr.replace(STEP_ERROR, '$1bash: ')
+}
+
 /**
  * The workstation's \`docker\`: writes its arguments, working directory and environment (and
  * its stdin, for \`-i\` and \`-\`) to calls/ID.req, names ID on the requests pipe that

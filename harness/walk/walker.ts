@@ -13,7 +13,7 @@ import type { WalkPlan, WalkStep } from '../plan/index.js'
 import { RUN_LABEL } from '../settings/index.js'
 import { type Builder, DockerActions, registryOf, type WalkBuild } from './actions.js'
 import { PortForwarder } from './ports.js'
-import { LESSON_DIR } from './shell.js'
+import { asReaderSees, LESSON_DIR } from './shell.js'
 import { type Cleanup, ensureWorkstationImage, type StepResult, Workstation } from './workstation.js'
 
 export interface WalkDeps {
@@ -267,7 +267,7 @@ export async function walkLesson(plan: WalkPlan, deps: WalkDeps): Promise<WalkFa
       status: result.status,
       exitCode: result.exitCode,
       stdout: result.stdout,
-      stderr: result.stderr,
+      stderr: asReaderSees(result.stderr),
       truncated: result.truncated,
       durationMs: result.durationMs,
       notes: [],
