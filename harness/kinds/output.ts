@@ -164,12 +164,14 @@ function outputChecks(
   }
   const result = best?.result
   const first = result?.differences[0]
+  // "differs" says nothing the diff below does not show better.
+  const detail = first?.detail && first.detail !== 'differs' ? `: ${first.detail}` : ''
   const more =
     (result?.differences.length ?? 0) > 1 ? ` (and ${(result?.differences.length ?? 1) - 1} more)` : ''
   return [
     fail(
       WALKED,
-      `${what} printed something else: line ${first?.line ?? claim.from} ${first?.kind ?? 'differs'}: ${first?.detail ?? ''}${more}\n${result?.diff ?? ''}`,
+      `${what} printed something else: line ${first?.line ?? claim.from} ${first?.kind ?? 'differs'}${detail}${more}\n${result?.diff ?? ''}`,
       { expected: claim.claimed, measured: best?.text ?? '' },
     ),
   ]
