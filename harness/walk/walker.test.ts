@@ -32,6 +32,11 @@ describe('outcomeOf', () => {
       'skipped: opens an editor',
     )
     expect(
+      outcomeOf(
+        facts({ status: 'skipped', exitCode: null, reason: 'skipped by the author: opens a browser' }),
+      ),
+    ).toBe('skipped by the author: opens a browser')
+    expect(
       outcomeOf(facts({ status: 'timed-out', exitCode: null, reason: 'did not finish within 5 s' })),
     ).toBe('did not finish within 5 s')
     expect(outcomeOf(facts({ status: 'running', exitCode: null }))).toBe('serving in the background')

@@ -311,7 +311,8 @@ export function outcomeOf(facts: StepFacts): string | undefined {
     case 'timed-out':
       return short(facts.reason?.split('\n')[0] ?? 'timed out')
     default:
-      return short(`${facts.status}${why}`)
+      // "skipped by the author: …" says its status itself.
+      return short(facts.reason?.startsWith(facts.status) ? why.slice(2) : `${facts.status}${why}`)
   }
 }
 
