@@ -317,11 +317,20 @@ export class DockerActions {
     if (why) return this.block(step, `${withTag(filter ?? '')} was not built here: ${why}`)
     if (filter && !filter.includes(':')) {
       const blockedTags = [...this.blockedImages].filter(([ref]) => ref.startsWith(`${filter}:`))
-      if (blockedTags.length > 0)
+      if (blockedTags.length > 0) {
+        // Images blocked for the same reason (one missing base image) are named once, together.
+        const byReason = new Map<string, string[]>()
+        for (const [ref, reason] of blockedTags) byReason.set(reason, [...(byReason.get(reason) ?? []), ref])
         return this.block(
           step,
-          blockedTags.map(([ref, reason]) => `${ref} was not built here: ${reason}`).join('; '),
+          [...byReason]
+            .map(
+              ([reason, refs]) =>
+                `${refs.join(', ')} ${refs.length > 1 ? 'were' : 'was'} not built here: ${reason}`,
+            )
+            .join('; '),
         )
+      }
     }
     const entries: { repo: string; tag: string; image: string }[] = []
     for (const [ref, image] of this.images) {
