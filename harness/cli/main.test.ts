@@ -191,7 +191,8 @@ describe('--json', () => {
 
     const report = Report.parse(JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')))
     expect(report).toMatchObject({ tool: 'lessonproof', mode: 'static', exitCode: 1, staleLedger: [] })
-    expect(report.totals).toEqual({ pass: 11, fail: 1, ledgered: 0, blocked: 4, errors: 0 })
+    // Each document's two build commands are also steps, blocked: a static run walks nothing.
+    expect(report.totals).toEqual({ pass: 11, fail: 1, ledgered: 0, blocked: 8, errors: 0 })
     expect(report.documents.map((l) => l.path)).toEqual(['lessons/good.md', 'lessons/wrong.md'])
 
     const wrong = report.documents[1]
@@ -201,8 +202,10 @@ describe('--json', () => {
       ['dockerfile', at('```dockerfile'), 'pass'],
       ['image-tag', at('FROM python:3.12'), 'pass'],
       ['build-command', at('docker build -t app:naive -f Dockerfile.naive .'), 'pass'],
+      ['step', at('docker build -t app:naive -f Dockerfile.naive .'), 'blocked'],
       ['dockerfile', at('```dockerfile', at('```dockerfile')), 'pass'],
       ['build-command', at('docker build -t app:slim -f Dockerfile.slim .'), 'pass'],
+      ['step', at('docker build -t app:slim -f Dockerfile.slim .'), 'blocked'],
       ['image-size', SLIM_ROW - 1, 'blocked'],
       ['image-size', SLIM_ROW, 'blocked'],
       ['reduction', SLIM_ROW, 'fail'],

@@ -1,6 +1,6 @@
 /** `lessonproof verify [paths…] [--static] [--reporter …]`: the command course authors and CI run. */
 
-import { readFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { ZodError } from 'zod'
@@ -8,6 +8,7 @@ import type { MeasuredPlan } from '../drift/index.js'
 import { LedgerError, UsageError } from '../errors.js'
 import { DEFAULT_LEDGER, loadLedger } from '../ledger/index.js'
 import type { EngineSession } from '../measure/session.js'
+import type { RunFacts } from '../model/index.js'
 import { createProgress, toReport } from '../report/index.js'
 import { countIterations } from '../select/index.js'
 import {
@@ -29,16 +30,25 @@ import { selectDocuments, takeChangedBase } from './selection.js'
 import { onSignals } from './signals.js'
 
 const settingHelp = SETTING_NAMES.map((name) => {
-  const flag = `${flagOf(name)} N`
-  return `  ${flag.padEnd(29)}${SETTINGS[name].doc} (default ${SETTINGS[name].default})`
+  const fallback: unknown = SETTINGS[name].default
+  const placeholder = typeof fallback === 'number' ? 'N' : Array.isArray(fallback) ? 'A,B' : 'IMAGE'
+  const shown = Array.isArray(fallback) ? fallback.join(',') : String(fallback)
+  const flag = `${flagOf(name)} ${placeholder}`
+  return `  ${flag.padEnd(29)}${SETTINGS[name].doc}${shown === '' ? '' : ` (default ${shown})`}`
 }).join('\n')
 
 const USAGE = `usage: lessonproof verify [paths…] [options]
        lessonproof drift [paths…] [--baseline FILE] [--report DIR]   (see lessonproof drift --help)
+       lessonproof walk [paths…] [options]
+       lessonproof update [paths…] [--write | --patch FILE] [options]
        lessonproof report merge FILE… [--reporter NAME[=FILE]]… [--json FILE]
        lessonproof --version
 
 Parses each lesson under the paths (default: lessons/) and verifies its claims.
+walk: verify with an engine, and also run each lesson's steps in a workstation, every
+claimed output compared with what its command printed there.
+update: walk, then write the claimed outputs as the walk printed them, as a patch for
+review (stdout, or --patch FILE); --write applies it to the lessons instead.
 report merge: the JSON reports of shards (--shard) as the report of one run.
 
 options:
@@ -65,6 +75,8 @@ options:
   --write-baseline [FILE]  write what the engine run measured and its verdicts as the
                            baseline lessonproof drift compares with (default FILE:
                            lessonproof-baseline.json); never changes a lesson
+  --write                  update: rewrite the lessons in place instead of printing a patch
+  --patch FILE             update: write the patch to FILE instead of stdout
   -V, --version            print lessonproof's version
   -h, --help               show this help
 
@@ -154,6 +166,8 @@ async function verifyWithEngine(
   io: Io,
   env: Record<string, string | undefined>,
   record?: MeasuredPlan[],
+  /** Sees each lesson family's measurements (`update` reads the walks from them). */
+  tap?: (facts: RunFacts) => void,
 ) {
   const live = io.stderr?.isTTY === true && !env.CI
   const progress = createProgress({
@@ -170,6 +184,7 @@ async function verifyWithEngine(
     const measure: EngineRun['measure'] = async (plan) => {
       const facts = await engine.measure(plan)
       record?.push({ plan, facts })
+      tap?.(facts)
       return facts
     }
     try {
@@ -188,6 +203,59 @@ function defaultSettings(): Settings {
 const settingOptions = Object.fromEntries(
   SETTING_NAMES.map((name) => [flagOf(name).slice(2), { type: 'string' as const }]),
 ) as Record<string, { type: 'string' }>
+
+/**
+ * `update`: the claimed outputs of each walked lesson rewritten to what its walk printed, as a
+ * patch on stdout (or in --patch FILE), or applied in place with --write; nothing else is written.
+ */
+async function writeUpdates(
+  result: Awaited<ReturnType<typeof verify>>,
+  walks: NonNullable<RunFacts['walks']>,
+  settings: Settings,
+  io: Io,
+  values: { write?: boolean; patch?: string },
+): Promise<number> {
+  const { outputEdits } = await import('../walk/update.js')
+  const { applyEdits, makePatch } = await import('../patch/index.js')
+  let patch = ''
+  let outputs = 0
+  let lessons = 0
+  for (const doc of result.documents) {
+    if (doc.error) continue
+    const { edits, kept } = outputEdits(
+      doc.path,
+      doc.claims.map((c) => c.claim),
+      walks[doc.path],
+      { sizeTolerancePct: settings.size_tolerance_pct },
+    )
+    for (const k of kept) io.err(`${doc.path}:${k.line}: output left as it is (${k.why})`)
+    if (edits.length === 0) continue
+    outputs += edits.length
+    lessons += 1
+    const file = resolve(io.cwd, doc.path)
+    const text = await readFile(file, 'utf8')
+    if (values.write) {
+      await writeFile(file, applyEdits(text, edits, doc.path))
+      io.err(`${doc.path}: ${edits.length} output${edits.length === 1 ? '' : 's'} updated`)
+    } else patch += makePatch(doc.path, text, edits)
+  }
+  if (!values.write) {
+    if (values.patch) await writeFile(resolve(io.cwd, values.patch), patch)
+    else if (patch !== '') io.out(patch.replace(/\n$/, ''))
+    const counted = `${outputs} claimed output${outputs === 1 ? '' : 's'} in ${lessons} lesson${lessons === 1 ? '' : 's'}`
+    if (patch === '')
+      io.err('lessonproof: every claimed output the walk could compare holds; nothing to update')
+    else if (values.patch)
+      io.err(
+        `lessonproof: ${counted} rewritten to what the walk printed, in ${values.patch} (review it, then git apply ${values.patch})`,
+      )
+    else
+      io.err(
+        `lessonproof: ${counted} rewritten to what the walk printed (the patch above; --write applies it)`,
+      )
+  }
+  return 0
+}
 
 /** Runs the CLI; returns the exit status. */
 export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
@@ -214,6 +282,8 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         shard: { type: 'string' },
         ledger: { type: 'string' },
         verbose: { type: 'boolean', default: false },
+        write: { type: 'boolean', default: false },
+        patch: { type: 'string' },
         'image-map': { type: 'string', multiple: true },
         'index-url': { type: 'string' },
         'no-cache': { type: 'boolean', default: false },
@@ -253,8 +323,10 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       await emitReports(merged, targets, emit)
       return merged.exitCode
     }
-    if (command !== 'verify')
+    if (command !== 'verify' && command !== 'walk' && command !== 'update')
       throw new UsageError(command ? `unknown command '${command}'` : 'no command given')
+    if (command !== 'verify' && values.static)
+      throw new UsageError("walk runs the lesson's steps: it needs an engine, not --static")
     const given = values as Record<string, unknown>
     const settings = parseCommandLine(
       Object.fromEntries(SETTING_NAMES.map((name) => [name, given[flagOf(name).slice(2)]])) as Partial<
@@ -290,12 +362,14 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     const measured: MeasuredPlan[] = []
     const common = { paths: selected, settings, ledger, cwd: io.cwd }
     const resolved = { ...defaultSettings(), ...settings } as Settings
+    const walks: NonNullable<RunFacts['walks']> = {}
     const result = values.static
       ? await verify(common)
       : await verifyWithEngine(
           common,
           {
             imageMap,
+            walk: command !== 'verify',
             ...(values['index-url'] ? { indexUrl: values['index-url'] } : {}),
             pull: !values['no-pull'],
             ...(values['no-cache'] ? {} : { cacheDir: resolve(io.cwd, '.lessonproof/cache') }),
@@ -304,7 +378,9 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
           io,
           env,
           measured,
+          (facts) => Object.assign(walks, facts.walks ?? {}),
         )
+    if (command === 'update') return await writeUpdates(result, walks, resolved, io, values)
     const report = toReport(result, await version())
     await emitReports(report, targets, emit)
     if (baselineFile) {

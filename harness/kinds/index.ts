@@ -24,6 +24,7 @@ import type { Kind } from './kit/index.js'
 import { layerSize } from './layer-size.js'
 import { lessonCitation } from './lesson-citation.js'
 import { listing } from './listing.js'
+import { output } from './output.js'
 import { pathGlob } from './path-glob.js'
 import { port } from './ports.js'
 import { practice } from './practice.js'
@@ -34,6 +35,7 @@ import { route } from './route.js'
 import { runFlags } from './run-flags.js'
 import { speedup } from './speedup.js'
 import { statedBase } from './stated-base.js'
+import { step } from './step.js'
 import { target } from './target.js'
 import { transcript } from './transcript.js'
 
@@ -69,6 +71,8 @@ export const KINDS = [
   resource,
   lessonCitation,
   runFlags,
+  step,
+  output,
 ] as const
 
 /** A claim of any registered kind. */

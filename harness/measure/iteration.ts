@@ -46,6 +46,8 @@ export async function measureIteration(plan: IterationPlan, deps: MeasureDeps): 
   }
   if (plan.blocked) blocked.push(plan.blocked)
   if (blocked.length > 0) return { status: 'blocked', reason: blocked.join('; '), notes: plan.notes }
+  // A walked build's image is used by the steps after it: it is built, never taken from the cache.
+  if (plan.contextDir) return buildAndRun(plan, deps)
 
   const key = createHash('sha256')
     .update(`${CACHE_FORMAT}\0${planKey(plan, baseIds)}`)
@@ -66,7 +68,7 @@ export async function measureIteration(plan: IterationPlan, deps: MeasureDeps): 
 async function buildAndRun(plan: IterationPlan, deps: MeasureDeps): Promise<IterationFacts> {
   const { engine, janitor, options } = deps
   const it = plan.iteration
-  const context = await writeContext(plan.files, janitor, options.runId)
+  const context = await writeContext(plan.files, janitor, options.runId, plan.contextDir)
   deps.log(`${plan.document}: building ${it.tag} from ${it.dockerfile}`)
   const build = await engine.build({
     contextDir: context,

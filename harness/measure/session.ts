@@ -3,7 +3,7 @@ import type { RunFacts } from '../model/index.js'
 import type { RunPlan } from '../plan/index.js'
 import { EngineOptions, type EngineOptionsInput } from '../settings/index.js'
 import { ResultCache } from './cache.js'
-import { measureRun } from './index.js'
+import { measureWithWalks } from './walk.js'
 
 /** The run-wide limits of an engine run, from the resolved settings. */
 export interface RunLimits {
@@ -42,7 +42,7 @@ export async function openEngineSession(
   return {
     where,
     options,
-    measure: (plan) => measureRun(plan, { engine, janitor, options, cache, log, ...limits }),
+    measure: (plan) => measureWithWalks(plan, { engine, janitor, options, cache, log, ...limits }),
     close: () => janitor.clean(),
   }
 }

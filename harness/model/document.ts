@@ -103,6 +103,29 @@ export type TemplateMark = z.infer<typeof TemplateMark>
 export const BlockKind = z.enum(['file', 'excerpt', 'diff', 'commands', 'transcript', 'output', 'text'])
 export type BlockKind = z.infer<typeof BlockKind>
 
+/**
+ * How an author tells the walk to treat a block, without it showing when rendered: an HTML
+ * comment right before the block (`<!-- lessonproof: skip reason="needs a GPU" -->`) or the
+ * info string's `lessonproof` attribute (```` ```bash {lessonproof=skip} ````).
+ */
+export const StepControls = z.object({
+  /** Line of the comment, or of the fence for an info-string attribute. */
+  line: z.number().int().positive(),
+  /** The block is not run; the reason says why. @example "needs a GPU" */
+  skip: z.string().optional(),
+  /** The exit status the block's last command ends with. @default 0 */
+  expectExit: z.number().int().min(0).max(255).optional(),
+  /** Time limit of each command of the block, in seconds. */
+  timeoutS: z.number().positive().optional(),
+  /** The block serves in the foreground: started in the background, probed, and stopped when its section ends. */
+  background: z.boolean().optional(),
+  /** A loopback URL that answers once a background block is up. @example "http://localhost:8000/health" */
+  probe: z.string().optional(),
+  /** Words of the control that were not understood, each with why. */
+  problems: z.array(z.string()).optional(),
+})
+export type StepControls = z.infer<typeof StepControls>
+
 /** A code block (fenced or indented) with what lessonproof understood of it. */
 export const CodeBlock = z.object({
   /** Line of the opening fence. */
@@ -139,6 +162,8 @@ export const CodeBlock = z.object({
   lead: z.string(),
   /** Nearest heading above the block. */
   section: z.string(),
+  /** The author's controls of the walk for this block. */
+  controls: StepControls.optional(),
 })
 export type CodeBlock = z.infer<typeof CodeBlock>
 

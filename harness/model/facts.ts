@@ -77,11 +77,42 @@ export const BaseImageFacts = z.union([
 ])
 export type BaseImageFacts = z.infer<typeof BaseImageFacts>
 
+/** One command of a lesson as the walk ran it in the workstation, or why it did not run it. */
+export const StepFacts = z.object({
+  /** `exited`: it ran to the end; `timed-out`: stopped at its time limit; `running`: a server left in the background (its output so far); `skipped`: not run, for the reason given (an author's control, a person needed); `blocked`: it could not run here, and the reason names what is missing. */
+  status: z.enum(['exited', 'timed-out', 'running', 'skipped', 'blocked']),
+  exitCode: z.number().int().nullable(),
+  stdout: z.string(),
+  stderr: z.string(),
+  /** Output beyond the walk's limit was left out. */
+  truncated: z.boolean().optional(),
+  durationMs: z.number().nonnegative(),
+  reason: z.string().optional(),
+  /** What else the walk saw: a port nothing listened on, a server it stopped. */
+  notes: z.array(z.string()),
+  /** Line of an earlier command that was blocked or skipped, whose effects this one may lack. */
+  after: z.number().int().positive().optional(),
+})
+export type StepFacts = z.infer<typeof StepFacts>
+
+/** A lesson walked step by step: each command by its line, or why the lesson could not be walked. */
+export const WalkFacts = z.object({
+  /** The workstation image the steps ran in. */
+  workstation: z.string(),
+  /** Per line of a command (its first line). */
+  steps: z.record(z.string(), StepFacts),
+  /** Why no step could run (no workstation image, say). */
+  blocked: z.string().optional(),
+})
+export type WalkFacts = z.infer<typeof WalkFacts>
+
 /** Everything one engine run measured. */
 export const RunFacts = z.object({
   /** Per document path, per iteration index. */
   iterations: z.record(z.string(), z.record(z.string(), IterationFacts)),
   /** Per image reference as the lesson writes it. */
   baseImages: z.record(z.string(), BaseImageFacts),
+  /** Per document path: its walk, when the run walked it (`lessonproof walk`). */
+  walks: z.record(z.string(), WalkFacts).optional(),
 })
 export type RunFacts = z.infer<typeof RunFacts>

@@ -18,6 +18,7 @@ import {
   readShell,
   toCommands,
 } from './commands.js'
+import { readControls } from './controls.js'
 import { outputTable } from './docker-output.js'
 import {
   diffTarget,
@@ -147,6 +148,8 @@ export function parseDocument(path: string, input: string | Decoded): Document {
     if (read.placeholder) block.placeholder = true
     if (read.templates && read.templates.length > 0) block.templates = read.templates
     if (tab) block.tab = tab
+    const controls = blockControls(raw)
+    if (controls) block.controls = controls
     doc.blocks.push(block)
 
     if (read.kind === 'output') {
@@ -217,6 +220,13 @@ export function parseDocument(path: string, input: string | Decoded): Document {
   }
   doc.iterations = iterationsOf(doc)
   return doc
+}
+
+/** The author's controls of a block: the comment before it, then its info string's `lessonproof` attribute. */
+function blockControls(raw: RawBlock): CodeBlock['controls'] {
+  const words = [raw.control?.words, raw.attributes.lessonproof].filter((w) => w !== undefined)
+  if (words.length === 0) return undefined
+  return readControls(words.join(' '), raw.control?.line ?? raw.line)
 }
 
 interface Classified {

@@ -1,5 +1,6 @@
 /** Stage 1: lesson file → parsed lesson (frontmatter, blocks, files, commands, outputs, tables, iterations). */
-export { dockerBuild, isShellLang, segments, splitCommands } from './commands.js'
+export { dockerBuild, isShellLang, readShell, segments, splitCommands } from './commands.js'
+export { readControls } from './controls.js'
 export { outputTable } from './docker-output.js'
 export { documentRole, parseDocument, resolveFile } from './document.js'
 export { applyDiff, dockerfileShape, filesAt, isExcerpt } from './files.js'

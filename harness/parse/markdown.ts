@@ -1,6 +1,7 @@
 import MarkdownIt from 'markdown-it'
 import type Token from 'markdown-it/lib/token.mjs'
 import type { DocumentProblem, Heading, Prose, Table } from '../model/index.js'
+import { controlComment } from './controls.js'
 
 // markdown-it, not remark: on the course's lessons it parses about twelve times faster
 // (measured: 12 ms against 166 ms a lesson), which is what lets 1,000 lessons verify in seconds.
@@ -39,6 +40,8 @@ export interface RawBlock {
   /** The fence is never closed: the block runs to the end of the file. */
   unclosed: boolean
   section: string
+  /** The words of a `<!-- lessonproof: … -->` comment right before the block, and its line. */
+  control?: { words: string; line: number }
 }
 
 /** Inline code in prose that may be a command to run: "Run `docker build -t x .`". */
@@ -92,7 +95,10 @@ export function parseMarkdown(lines: string[], original: string[] = lines): Mark
   const paragraphs = new Map<number, { inline: Token; open: Token }[]>()
   const headingAt = new Map<number, string>()
   const blockAt = new Set<number>()
+  // A lessonproof comment waits for the block right after it, at its level.
+  const controls = new Map<number, { words: string; line: number }>()
   const reset = (level: number) => {
+    controls.delete(level)
     paragraphs.delete(level)
     headingAt.delete(level)
     blockAt.delete(level)
@@ -119,6 +125,7 @@ export function parseMarkdown(lines: string[], original: string[] = lines): Mark
         if (listDepth === 0) parts.prose.push({ line: first(token), text, kind: 'paragraph' })
         else if (item && token.level === item.level + 1) item.texts.push(text)
         if (inline.content.includes('`')) spans(parts.spans, inline, first(token), text)
+        controls.delete(token.level)
         const before = paragraphs.get(token.level) ?? []
         headingAt.delete(token.level)
         blockAt.delete(token.level)
@@ -152,6 +159,8 @@ export function parseMarkdown(lines: string[], original: string[] = lines): Mark
           headingAt.get(token.level),
           blockAt.has(token.level),
         )
+        const control = controls.get(token.level)
+        if (control) raw.control = control
         if (raw.unclosed) {
           const fence = /^\s*(`{3,}|~{3,})/.exec(original[raw.line - 1] ?? '')?.[1] ?? '```'
           parts.problems.push({
@@ -165,6 +174,17 @@ export function parseMarkdown(lines: string[], original: string[] = lines): Mark
         parts.blocks.push(raw)
         reset(token.level)
         blockAt.add(token.level)
+        break
+      }
+      case 'html_block': {
+        // A lessonproof comment does not render: it neither ends the lead before it nor stands
+        // between the lead and the block.
+        const words = controlComment(token.content)
+        if (words !== undefined) {
+          controls.set(token.level, { words, line: first(token) })
+          break
+        }
+        if (token.block && token.nesting !== -1) reset(token.level)
         break
       }
       default:

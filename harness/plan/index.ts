@@ -10,6 +10,10 @@ import { Iterations } from '../kinds/kit/index.js'
 import type { Document, Iteration } from '../model/index.js'
 import { segments } from '../parse/index.js'
 import type { EngineOptions, Settings } from '../settings/index.js'
+import { planWalk, type WalkPlan } from './walk.js'
+
+export { findDockerCommands, looksLongRunning, needsPerson, simpleCommands } from './steps.js'
+export { planWalk, type WalkAction, type WalkFile, type WalkPlan, type WalkStep } from './walk.js'
 
 /** One iteration's build and run, as the measure stage carries it out. */
 export interface IterationPlan {
@@ -39,11 +43,18 @@ export interface IterationPlan {
   healthTimeoutMs: number
   buildTimeoutMs: number
   notes: string[]
+  /**
+   * The build context as a directory on the host (a walked lesson's working directory, with the
+   * files its steps made), instead of `files`; `files` then holds only the rewritten Dockerfile.
+   */
+  contextDir?: string
 }
 
 /** Everything one engine run does. */
 export interface RunPlan {
   iterations: IterationPlan[]
+  /** The lessons to walk (`lessonproof walk`): their builds are their iterations' builds. */
+  walks?: WalkPlan[]
   /** Base images claims state sizes of (as the lesson writes them), with the reference to measure. */
   baseImages: { ref: string; measureAs: string }[]
 }
@@ -56,7 +67,7 @@ export interface PlanInput {
 }
 
 /** Rewrites the build's copy of a Dockerfile (never the lesson) for --image-map and --index-url. */
-function rewrite(content: string, options: EngineOptions, notes: string[]): string {
+export function rewriteDockerfile(content: string, options: EngineOptions, notes: string[]): string {
   return content
     .split('\n')
     .flatMap((line) => {
@@ -144,7 +155,7 @@ export function planIteration(
     plan.blocked = `${it.dockerfile} is not defined before line ${it.line}`
     return plan
   }
-  const content = rewrite(source, options, notes)
+  const content = rewriteDockerfile(source, options, notes)
   files[it.dockerfile] = content
   const model = parseDockerfile(content)
   const stageNames = new Set(model.stages.map((s) => s.name?.toLowerCase()).filter(Boolean))
@@ -181,18 +192,57 @@ export function planIteration(
   return plan
 }
 
-/** The plan of a run: every iteration of every document given, and the base images claims name. */
+/**
+ * The plan of a run: every iteration of every document given, and the base images claims name;
+ * with `options.walk`, each lesson's walk too.
+ */
 export function planRun(inputs: PlanInput[], options: EngineOptions): RunPlan {
   const iterations: IterationPlan[] = []
   const baseImages = new Set<string>()
+  const walks: WalkPlan[] = []
   for (const input of inputs) {
     const needs = needsOf(input.claims, new Iterations(input.doc.iterations))
     for (const ref of needs.baseImages) baseImages.add(ref)
     for (const it of input.doc.iterations) iterations.push(planIteration(input, it, options, needs))
+    if (options.walk && input.doc.role === 'lesson') walks.push(planWalk(input.doc, input.settings))
   }
   return {
     iterations,
     baseImages: [...baseImages].map((ref) => ({ ref, measureAs: options.imageMap[ref] ?? ref })),
+    ...(options.walk ? { walks } : {}),
+  }
+}
+
+/**
+ * An iteration as a walk builds it: from the lesson's working directory as the steps left it,
+ * with the Dockerfile found there (rewritten for --image-map and --index-url). What blocked the
+ * plan (a file only a command makes) is the walk's to find: the command ran.
+ */
+export function walkedIteration(
+  plan: IterationPlan,
+  contextDir: string,
+  dockerfile: { name: string; content: string },
+  options: EngineOptions,
+): IterationPlan {
+  const notes = [...plan.notes]
+  const content = rewriteDockerfile(dockerfile.content, options, notes)
+  const model = parseDockerfile(content)
+  const stageNames = new Set(model.stages.map((s) => s.name?.toLowerCase()).filter(Boolean))
+  const { blocked: _planned, ...rest } = plan
+  const expose = model.stages.at(-1)?.steps.find((s) => s.keyword === 'EXPOSE')
+  const port = Number.parseInt(expose?.args ?? '', 10)
+  return {
+    ...rest,
+    dockerfile: dockerfile.name,
+    files: { [dockerfile.name]: content },
+    contextDir,
+    baseImages: [
+      ...new Set(
+        model.stages.map((s) => s.image).filter((i) => i !== 'scratch' && !stageNames.has(i.toLowerCase())),
+      ),
+    ],
+    port: Number.isInteger(port) && port > 0 ? port : plan.port,
+    notes,
   }
 }
 

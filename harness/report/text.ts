@@ -14,10 +14,13 @@ export function formatText(report: Report, verbose: boolean): string {
       lines.push(`  ${ledgered ? '!' : MARK[c.verdict]} ${c.name}`)
       if (c.verdict !== 'pass') lines.push(`      ${ledgered ? `ledgered: ${c.ledger}` : c.reason}`)
     }
-    const counts = { pass: 0, fail: 0, blocked: 0 }
-    for (const c of doc.claims) counts[c.verdict]++
+    // A ledgered failure is counted apart, as in the totals: the document's line agrees with them.
+    const counts = { pass: 0, fail: 0, blocked: 0, ledgered: 0 }
+    for (const c of doc.claims)
+      counts[c.verdict === 'fail' && c.ledger !== undefined ? 'ledgered' : c.verdict]++
+    const ledgered = counts.ledgered > 0 ? `, ${counts.ledgered} ledgered` : ''
     out.push(
-      `${doc.path}  (${doc.error ? 'unreadable' : `${counts.pass} pass, ${counts.fail} fail, ${counts.blocked} blocked`})`,
+      `${doc.path}  (${doc.error ? 'unreadable' : `${counts.pass} pass, ${counts.fail} fail${ledgered}, ${counts.blocked} blocked`})`,
       ...lines,
     )
   }

@@ -13,6 +13,8 @@ export const EngineOptions = z.object({
   pull: z.boolean().default(true),
   /** Where measured results are kept between runs; none when unset. */
   cacheDir: z.string().optional(),
+  /** Walk each lesson's steps in a workstation (`lessonproof walk`); the walk's builds are the iterations' builds. @default false */
+  walk: z.boolean().default(false),
   /** This run's id: in every tag, label and temp dir name the run makes, so it touches only its own. */
   runId: z.string().regex(/^[a-z0-9]+$/),
 })

@@ -67,6 +67,27 @@ export const SETTINGS = {
     perLesson: false,
     doc: 'CPU limit of each app container',
   }),
+  step_timeout_s: setting({
+    schema: positive.max(3600),
+    default: 120,
+    perLesson: true,
+    doc: 'seconds one command of a walked lesson may take (a block can set its own: timeout=S)',
+  }),
+  workstation: setting({
+    schema: z.string().regex(/^$|^[\w][\w.\-/:@]*$/, 'an image reference'),
+    default: '',
+    perLesson: true,
+    doc: "image a lesson's steps run in (default: lessonproof's own, from Debian's archive)",
+  }),
+  workstation_packages: setting({
+    schema: z.preprocess(
+      (v) => (typeof v === 'string' ? v.split(/[\s,]+/).filter((p) => p !== '') : v),
+      z.array(z.string().regex(/^[a-z0-9][a-z0-9+.-]+$/, 'a Debian package name')),
+    ),
+    default: [] as string[],
+    perLesson: true,
+    doc: "Debian packages added to lessonproof's workstation image (golang-go, git…)",
+  }),
 } as const
 
 export type SettingName = keyof typeof SETTINGS
@@ -104,8 +125,10 @@ function parseOne(name: SettingName, source: SettingSource, raw: unknown) {
   const result = SETTINGS[name].schema.safeParse(raw)
   if (!result.success) {
     const issue = result.error.issues[0]
-    const detail =
-      issue?.code === 'invalid_type' ? 'must be a number' : `is invalid: ${issue?.message ?? 'bad value'}`
+    const expected = issue?.code === 'invalid_type' ? issue.expected : undefined
+    const detail = expected
+      ? `must be ${expected === 'array' ? 'a list' : `a ${expected}`}`
+      : `is invalid: ${issue?.message ?? 'bad value'}`
     throw new SettingError(name, source, raw, detail)
   }
   return result.data

@@ -139,7 +139,7 @@ async function verifyFamily(
   let facts: RunFacts | undefined
   if (options.engine) {
     const inputs = family.docs
-      .filter((d) => d.doc.iterations.length > 0)
+      .filter((d) => d.doc.iterations.length > 0 || (options.engine?.options.walk && d.doc.role === 'lesson'))
       .map((d) => ({ doc: d.doc, claims: d.claims as Claim[], settings }))
     facts = await options.engine.measure(planRun(inputs, options.engine.options))
   }

@@ -4,6 +4,25 @@
  */
 
 export {
+  type ActionsDeps,
+  type Builder,
+  DockerActions,
+  registryOf,
+  type WalkBuild,
+  type WalkBuilt,
+} from './actions.js'
+export { isSet, parseArgs, readPublish, values, withTag } from './args.js'
+export {
+  displayPorts,
+  ellipsis,
+  formatRows,
+  goTemplate,
+  humanDuration,
+  type PortMapping,
+  tabwriter,
+} from './format.js'
+export { PortForwarder } from './ports.js'
+export {
   type Collected,
   type DockerCall,
   type DockerReply,
@@ -14,6 +33,8 @@ export {
   STATE_DIR,
   simpleCommands,
 } from './shell.js'
+export { outputEdits } from './update.js'
+export { missingTool, type WalkDeps, walkLesson } from './walker.js'
 export {
   type Cleanup,
   type DockerHandler,

@@ -6,6 +6,7 @@ import { createInterface } from 'node:readline'
 import { execa } from 'execa'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import {
+  asReaderSees,
   COLLECT_SCRIPT,
   DOCKER_SHIM,
   encodeDockerReply,
@@ -100,6 +101,18 @@ describe('the step script', () => {
     const big = await step('head -c 5000 /dev/zero | tr "\\0" x')
     expect(big.stdout.length).toBe(1000)
     expect(big.truncated).toBe(true)
+  })
+})
+
+describe("a step's errors", () => {
+  it('name bash, as the reader sees them, not the step script', () => {
+    const stderr =
+      'compiling\n/run/lessonproof/step.sh: line 30: ./server: No such file or directory\n' +
+      '/run/lessonproof/step.sh: line 30: uv: command not found\n./build.sh: line 3: make: not found\n'
+    expect(asReaderSees(stderr)).toBe(
+      'compiling\nbash: ./server: No such file or directory\nbash: uv: command not found\n' +
+        './build.sh: line 3: make: not found\n',
+    )
   })
 })
 

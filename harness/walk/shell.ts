@@ -6,8 +6,6 @@
  * Pure: no engine; the scripts run in any bash, so they are tested on the host too.
  */
 
-import { parse } from 'shell-quote'
-
 /** Where the scripts and the steps' state live in the workstation (a tmpfs). */
 export const STATE_DIR = '/run/lessonproof'
 /** Where the lesson's directory is mounted. */
@@ -93,6 +91,17 @@ exec </dev/null >"$__lp_dir/steps/$__lp_n.out" 2>"$__lp_dir/steps/$__lp_n.err"
 eval "$__lp_command"
 `
 
+/** The prefix bash gives the errors of a step's command: the step script's path and line. */
+const STEP_ERROR = new RegExp(`(^|\\n)${STATE_DIR}/step\\.sh: line \\d+: `, 'g')
+
+/**
+ * A step's stderr as the reader's terminal shows it: bash names itself in an error
+ * (`bash: ./server: No such file or directory`), not the step script lessonproof runs it from.
+ */
+export function asReaderSees(stderr: string): string {
+  return stderr.replace(STEP_ERROR, '$1bash: ')
+}
+
 /**
  * The workstation's \`docker\`: writes its arguments, working directory and environment (and
  * its stdin, for \`-i\` and \`-\`) to calls/ID.req, names ID on the requests pipe that
@@ -122,6 +131,23 @@ rm -f "$__lp_res" "$__lp_req"
 printf '%s' "$__lp_out" | base64 -d
 printf '%s' "$__lp_err" | base64 -d >&2
 exit "\${__lp_code:-125}"
+`
+
+/**
+ * The workstation's `sudo`: the reader has the rights a lesson's `sudo` asks for, and the steps
+ * already run as the workstation's user, so it runs the command as it is (its options dropped).
+ */
+export const SUDO_SHIM = `#!/bin/bash
+# lessonproof: sudo in a lesson's step runs the command as the workstation's user.
+while [ $# -gt 0 ]; do
+  case $1 in
+    -u|-g|-C|-D|-h|-p|-r|-t|-U) shift 2 ;;
+    --) shift; break ;;
+    -*) shift ;;
+    *) break ;;
+  esac
+done
+exec "$@"
 `
 
 /** Prints what a step left: its status, the directory, and its output (base64, at most LIMIT bytes each). */
@@ -229,90 +255,5 @@ export function parseCollected(text: string, limit: number): Collected {
   }
 }
 
-type Token = ReturnType<typeof parse>[number]
-
-/** A step's simple commands (words only), split at `;`, `&&`, `||`, `|`, `&` and parentheses. */
-export function simpleCommands(command: string): string[][] {
-  // Placeholders keep `$VAR` and `$(…)` as words instead of expanding them to nothing.
-  const tokens: Token[] = parse(command, (name) => `$${name}`)
-  const commands: string[][] = []
-  let current: string[] = []
-  const flush = () => {
-    if (current.length > 0) commands.push(current)
-    current = []
-  }
-  for (const token of tokens) {
-    if (typeof token === 'string') current.push(token)
-    else if ('op' in token) {
-      // A redirection's target is not a word of the command; a glob is.
-      if (token.op === 'glob') current.push((token as { pattern: string }).pattern)
-      else if (/^[<>]/.test(token.op) || token.op === '>&') continue
-      else flush()
-    } else if ('comment' in token) flush()
-  }
-  flush()
-  return commands.map((words) => {
-    // Leading assignments (`DOCKER_BUILDKIT=1 docker build …`) are not the command.
-    let k = 0
-    while (k < words.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[k] ?? '')) k++
-    return words.slice(k)
-  })
-}
-
-/** The Docker commands of a step, each as its arguments after `docker` (for planning; at run time the workstation's `docker` reports them). */
-export function findDockerCommands(command: string): string[][] {
-  return simpleCommands(command)
-    .filter((words) => words[0] === 'docker' || (words[0] === 'sudo' && words[1] === 'docker'))
-    .map((words) => words.slice(words[0] === 'sudo' ? 2 : 1))
-}
-
-/** Why a step would not return by itself (a server in the foreground), or `undefined`. */
-export function looksLongRunning(command: string): string | undefined {
-  for (const words of simpleCommands(command)) {
-    const [cmd = '', ...args] = words
-    const line = words.join(' ')
-    if (/^(uvicorn|gunicorn|hypercorn|flask|http-server|serve|nodemon)$/.test(cmd)) {
-      if (cmd !== 'flask' || args[0] === 'run') return `${cmd} serves in the foreground`
-    }
-    if (/(^|\s)fastapi (dev|run)\b/.test(line)) return 'fastapi serves in the foreground'
-    if (/^python3?$/.test(cmd) && /-m (http\.server|uvicorn|flask run)/.test(line))
-      return `${line} serves in the foreground`
-    if (/^(npm|yarn|pnpm)$/.test(cmd) && /^(start|run dev|dev|run start|run serve)$/.test(args.join(' '))) {
-      return `${cmd} ${args.join(' ')} serves in the foreground`
-    }
-    if (cmd === 'tail' && args.some((a) => a === '-f' || a === '-F' || a === '--follow'))
-      return 'tail -f follows forever'
-    if (cmd === 'watch') return 'watch repeats forever'
-    if (cmd === 'docker') {
-      const [sub = '', ...rest] = args
-      const follow = rest.some((a) => a === '-f' || a === '--follow')
-      if ((sub === 'logs' || sub === 'events') && (follow || sub === 'events'))
-        return `docker ${sub} follows forever`
-      if (sub === 'run' && !rest.some((a) => /^-[a-zA-Z]*d[a-zA-Z]*$/.test(a) || a === '--detach')) {
-        return 'docker run without -d stays attached to the container'
-      }
-      if (sub === 'compose' && rest[0] === 'up' && !rest.some((a) => a === '-d' || a === '--detach')) {
-        return 'docker compose up without -d stays attached'
-      }
-    }
-  }
-  return undefined
-}
-
-/** Why a step needs a person at a terminal (an editor, an interactive shell, Ctrl+C), or `undefined`. */
-export function needsPerson(command: string): string | undefined {
-  for (const words of simpleCommands(command)) {
-    const [cmd = '', ...args] = words
-    if (/^(nano|vi|vim|nvim|emacs|code|pico|micro|less|more|top|htop)$/.test(cmd)) {
-      return `${cmd} needs a person at a terminal`
-    }
-    if (cmd === 'docker' && (args[0] === 'run' || args[0] === 'exec')) {
-      const tty = args.some((a) => /^-[a-zA-Z]*t[a-zA-Z]*$/.test(a) || a === '--tty')
-      const interactive = args.some((a) => /^-[a-zA-Z]*i[a-zA-Z]*$/.test(a) || a === '--interactive')
-      if (tty && interactive) return `docker ${args[0]} -it opens an interactive terminal`
-    }
-    if (cmd === 'read') return 'read waits for a person to type'
-  }
-  if (/ctrl\s*\+?\s*c/i.test(command)) return 'the step asks for Ctrl+C'
-  return undefined
-}
+// What a step's text alone tells is pure planning: it lives with the walk's plan.
+export { findDockerCommands, looksLongRunning, needsPerson, simpleCommands } from '../plan/steps.js'

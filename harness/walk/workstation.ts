@@ -30,6 +30,7 @@ import {
   parseDockerCall,
   STATE_DIR,
   STEP_SCRIPT,
+  SUDO_SHIM,
 } from './shell.js'
 
 /** How a workstation is confined and what it may reach. */
@@ -40,8 +41,12 @@ export const WorkstationSettings = z.object({
   lessonDir: z.string().min(1),
   /** Labels everything the run creates (`org.lessonproof.run=<runId>`), so it can be cleaned up by label. */
   runId: z.string().min(1),
-  /** `none`: loopback only. `bridge`: the engine's default network (a package mirror, say). @default "none" */
-  network: z.enum(['none', 'bridge']).default('none'),
+  /**
+   * `none`: loopback only. `bridge`: the engine's default network (a package mirror, say). Any
+   * other name: that network (a walk's private one, shared with the lesson's containers only).
+   * @default "none"
+   */
+  network: z.string().min(1).default('none'),
   /** @default 1 GiB */
   memoryBytes: z
     .number()
@@ -211,6 +216,7 @@ export class Workstation {
       await station.write(`${STATE_DIR}/step.sh`, STEP_SCRIPT)
       await station.write(`${STATE_DIR}/collect.sh`, COLLECT_SCRIPT)
       await station.write(`${STATE_DIR}/bin/docker`, DOCKER_SHIM, true)
+      await station.write(`${STATE_DIR}/bin/sudo`, SUDO_SHIM, true)
     } catch (error) {
       await station.close()
       throw error
