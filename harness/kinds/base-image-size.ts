@@ -1,14 +1,14 @@
 /** A base image's size, from a table or prose. @example python:3.12-slim ~150MB */
 import { z } from 'zod'
-import { dockerSize, fmtPct, parseSize, relativeDiffPct, Size } from '../model/index.js'
+import { dockerSize, fmtPct, relativeDiffPct, Size } from '../model/index.js'
 import { agree } from './image-size.js'
-import { blocked, defineKind, fail, MEASURED, pass } from './kit/index.js'
-import { SIZE, sentenceNumbers, sentenceOf } from './readings/prose.js'
+import { blocked, defineKind, fail, MEASURED, pass, sameImage, sameImageLoosely } from './kit/index.js'
+import { imageNames } from './readings/images.js'
+import { imageRows, inspectedSizes } from './readings/outputs.js'
+import { sentenceNumbers } from './readings/prose.js'
 import { baseImageRows } from './readings/tables.js'
 
 const CONSISTENT = 'agrees with the other statements of the same fact'
-const BASE_IMAGE = new RegExp(String.raw`\b((?:python|distroless/python)[\w:./-]*)[^.;]{0,30}?(${SIZE})`, 'g')
-const HAS_SIZE = /\d\s?(?:[kKMGT]i?B|bytes)\b/
 
 export const baseImageSize = defineKind({
   id: 'base-image-size',
@@ -28,22 +28,34 @@ export const baseImageSize = defineKind({
         size: row.size,
       })
     }
-    for (const { item } of x.read(sentenceNumbers)) {
-      const text = item.prose.text
-      if (!HAS_SIZE.test(text)) continue
-      for (const m of text.matchAll(BASE_IMAGE)) {
-        const size = parseSize(m[2] ?? '')
-        const baseImage = (m[1] ?? '').replace(/[.:]$/, '')
-        if (!size || (!baseImage.includes(':') && !baseImage.includes('/'))) continue
+    for (const { bases } of x.read(sentenceNumbers)) {
+      for (const b of bases) {
         emit({
-          line: item.prose.line,
-          title: `base image ${baseImage} is ${size.text}`,
-          quote: sentenceOf(text, m.index ?? 0),
-          subject: baseImage,
-          baseImage,
-          size,
+          line: b.line,
+          title: `base image ${b.baseImage} is ${b.size.text}`,
+          quote: b.quote,
+          subject: b.baseImage,
+          baseImage: b.baseImage,
+          size: b.size,
         })
       }
+    }
+    // An image the document pulls or starts FROM, listed by `docker images` or inspected.
+    const names = x.read(imageNames)
+    const base = (ref: string) =>
+      !x.iterations.byTag(ref) &&
+      !names.built.some((b) => sameImageLoosely(ref, b)) &&
+      names.bases.some((b) => sameImageLoosely(ref, b))
+    for (const row of [...x.read(imageRows), ...x.read(inspectedSizes)]) {
+      if (!base(row.image)) continue
+      const how = 'origin' in row ? 'docker images' : 'docker image inspect'
+      emit({
+        line: row.line,
+        title: `base image ${row.image} is ${row.size.text} (${how})`,
+        subject: row.image,
+        baseImage: row.image,
+        size: row.size,
+      })
     }
   },
 
@@ -51,7 +63,9 @@ export const baseImageSize = defineKind({
     const tol = ctx.settings.size_tolerance_pct
     const all = ctx.family.docs.flatMap(({ doc, claims }) =>
       claims
-        .filter((c) => c.kind === claim.kind && c !== claim && c.baseImage === claim.baseImage)
+        .filter(
+          (c) => c.kind === claim.kind && c !== claim && sameImage(String(c.baseImage), claim.baseImage),
+        )
         .map((c) => ({ c: c as typeof claim, doc })),
     )
     if (all.length === 0) return []

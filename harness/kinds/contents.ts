@@ -1,7 +1,7 @@
 /** Something the lesson says an image has not: "no UV, no pip, no build tools", "does NOT include …". */
 import { z } from 'zod'
 import { finalStage, type Stage, stageNamed } from '../dockerfile/index.js'
-import { blocked, defineKind, fail, MEASURED, pass } from './kit/index.js'
+import { blocked, defineKind, documentLine, fail, MEASURED, pass } from './kit/index.js'
 import { proseItems, sentenceOf } from './readings/prose.js'
 
 const HAS_NO = /\b(?:has|have|contains?)\s+no\s+(.+?)(?:---|—|\.(?:\s|$)|$)/gi
@@ -106,10 +106,14 @@ export const contents = defineKind({
       const own = installs(final, target.name)
       if (own)
         return [
-          fail(name, `line ${found.file.line + own} installs ${target.name} in the final stage of ${file}`, {
-            ...absent,
-            measured: 'installed',
-          }),
+          fail(
+            name,
+            `line ${documentLine(found.file, own)} installs ${target.name} in the final stage of ${file}`,
+            {
+              ...absent,
+              measured: 'installed',
+            },
+          ),
         ]
       for (const step of final.steps.filter((s) => s.keyword === 'COPY' && s.from)) {
         const source = stageNamed(found.model, step.from ?? '', final.index)
@@ -120,7 +124,7 @@ export const contents = defineKind({
           return [
             fail(
               name,
-              `${file} copies ${src} from the ${source.name ?? `stage ${source.index}`} stage at line ${found.file.line + step.line}, and line ${found.file.line + at} installed ${target.name} there (its executable lands in /usr/local/bin)`,
+              `${file} copies ${src} from the ${source.name ?? `stage ${source.index}`} stage at line ${documentLine(found.file, step.line)}, and line ${documentLine(found.file, at)} installed ${target.name} there (its executable lands in /usr/local/bin)`,
               {
                 ...absent,
                 measured: `/usr/local/bin/${target.name} copied from ${source.name ?? source.index}`,
@@ -141,7 +145,7 @@ export const contents = defineKind({
         return [
           fail(
             name,
-            `line ${found.file.line + cached.line} runs pip install without --no-cache-dir in the final stage of ${file}`,
+            `line ${documentLine(found.file, cached.line)} runs pip install without --no-cache-dir in the final stage of ${file}`,
           ),
         ]
     }

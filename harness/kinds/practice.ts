@@ -2,7 +2,7 @@
 import { z } from 'zod'
 import { type DockerfileModel, parseDockerfile, runSteps } from '../dockerfile/index.js'
 import type { Check, FileVersion } from '../model/index.js'
-import { blocked, type CheckContext, defineKind, fail, pass } from './kit/index.js'
+import { blocked, type CheckContext, defineKind, documentLine, fail, pass } from './kit/index.js'
 import { proseItems, sentenceOf } from './readings/prose.js'
 
 const Practice = z.enum([
@@ -129,13 +129,13 @@ export const practice = defineKind({
           (r) => /__pycache__|\*\.pyc|PYTHONDONTWRITEBYTECODE/.test(r.args) && /rm\s|-delete/.test(r.args),
         )
         return run
-          ? ok(`line ${file.line + run.line} removes them`)
+          ? ok(`line ${documentLine(file, run.line)} removes them`)
           : no(`no RUN in ${file.name} removes __pycache__ or .pyc files`)
       }
       case 'pip-cache-purged': {
         const run = runs.find((r) => /pip cache purge|rm -rf \/root\/\.cache/.test(r.args))
         return run
-          ? ok(`line ${file.line + run.line} purges it`)
+          ? ok(`line ${documentLine(file, run.line)} purges it`)
           : no(`no RUN in ${file.name} purges pip's cache`)
       }
       case 'no-pip-cache':
@@ -152,7 +152,7 @@ export const practice = defineKind({
         if (installs.length === 0) return no(`${file.name} has no ${tool} install`)
         return offenders.length === 0
           ? ok(`every ${tool} install in ${file.name} uses ${flag}`)
-          : no(`line ${file.line + (offenders[0]?.line ?? 0)} installs without ${flag}`)
+          : no(`line ${documentLine(file, offenders[0]?.line ?? 1)} installs without ${flag}`)
       }
       case 'multi-stage': {
         const copies = model.stages.at(-1)?.steps.filter((s) => s.from !== undefined).length ?? 0

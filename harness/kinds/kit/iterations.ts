@@ -5,6 +5,7 @@
  */
 import { memoize } from '../../memo.js'
 import type { Iteration } from '../../model/index.js'
+import { sameImage, sameImageLoosely } from './images.js'
 
 /** Lower-case letters and digits only, without a trailing "image": "Multi-stage" → "multistage". */
 export function normName(text: string): string {
@@ -45,17 +46,23 @@ export class Iterations {
     return this.all.at(-1)
   }
 
-  /** The iteration that builds this image reference (`app` means `app:latest`). */
+  /**
+   * The iteration that builds this image reference (`app` means `app:latest`); a repository
+   * written without its namespace (`href-counter:sdk`) finds the one namespaced build of it.
+   */
   byTag(tag: string | undefined): Iteration | undefined {
     if (tag === undefined) return undefined
-    return this.all.find((it) => it.tag === tag || it.tag === `${tag}:latest`)
+    const exact = this.all.find((it) => sameImage(it.tag, tag))
+    if (exact) return exact
+    const loose = this.all.filter((it) => sameImageLoosely(tag, it.tag))
+    return loose.length === 1 ? loose[0] : undefined
   }
 
   /** The iteration a claim speaks of: by its image, else by its Dockerfile. */
   of(claim: { image?: string | undefined; dockerfile?: string | undefined }): Iteration | undefined {
     return (
-      this.all.find((it) => it.tag === claim.image) ??
-      this.all.find((it) => it.dockerfile === claim.dockerfile)
+      this.byTag(claim.image) ??
+      (claim.dockerfile === undefined ? undefined : this.all.find((it) => it.dockerfile === claim.dockerfile))
     )
   }
 

@@ -16,6 +16,29 @@ export function operand(command: string | undefined): string | undefined {
   return undefined
 }
 
+/**
+ * What a command line prints, by its first program, the way the parse stage reads outputs:
+ * `docker images | grep x` prints `docker images`.
+ */
+export function printerOf(
+  command: string | undefined,
+): 'images' | 'history' | 'ps' | 'inspect' | 'build' | 'du' | 'ls' | '' {
+  const argv = command ? segments(command)[0] : undefined
+  if (argv?.[0] !== 'docker') {
+    if (argv?.[0] === 'du') return 'du'
+    if (argv?.[0] === 'ls' && argv.some((a) => /^-\w*l/.test(a))) return 'ls'
+    return ''
+  }
+  const [, b = '', c = ''] = argv
+  const sub = b === 'image' || b === 'container' || b === 'buildx' ? c : b
+  if (sub === 'images' || (b === 'image' && (c === 'ls' || c === 'list'))) return 'images'
+  if (sub === 'history') return 'history'
+  if (sub === 'ps' || (b === 'container' && (c === 'ls' || c === 'list'))) return 'ps'
+  if (sub === 'inspect') return 'inspect'
+  if (dockerBuild(argv)) return 'build'
+  return ''
+}
+
 /** A row of a `docker images` output or `--format` table that states an image's size. */
 export interface ImageRow {
   line: number
@@ -27,13 +50,14 @@ export interface ImageRow {
 export const imageRows: Reading<ImageRow[]> = (x) =>
   x.doc.tables.flatMap((table): ImageRow[] => {
     if (table.origin !== 'output') return []
-    if (table.header[0] === 'REPOSITORY') {
+    // Every layout of `docker images` is read into the classic columns (see Table.header).
+    if (table.kind === 'images' || table.header[0] === 'REPOSITORY') {
       return table.rows.flatMap((row) => {
         const [repo = '', tag = '', , , sizeText = ''] = row.cells
         const size = parseSize(sizeText)
-        return size
-          ? [{ line: row.line, image: `${repo}:${tag}`, size, origin: 'docker-images' as const }]
-          : []
+        // A dangling `<none>` row is no image a document speaks of.
+        if (!size || repo === '<none>' || tag === '<none>') return []
+        return [{ line: row.line, image: `${repo}:${tag}`, size, origin: 'docker-images' as const }]
       })
     }
     if (table.header[0] !== 'IMAGE' && table.header.includes('TAG') && table.header.includes('SIZE')) {
@@ -49,6 +73,89 @@ export const imageRows: Reading<ImageRow[]> = (x) =>
     }
     return []
   })
+
+/** The `"Size"` of an image in a `docker image inspect` output: bytes, exact. */
+export interface InspectedSize {
+  line: number
+  image: string
+  size: Size
+}
+
+export const inspectedSizes: Reading<InspectedSize[]> = (x) =>
+  x.doc.outputs.flatMap((output): InspectedSize[] => {
+    if (output.json === undefined || printerOf(output.command) !== 'inspect') return []
+    const items = Array.isArray(output.json) ? output.json : [output.json]
+    const lines = output.text.split('\n')
+    let from = 0
+    return items.flatMap((item): InspectedSize[] => {
+      if (!item || typeof item !== 'object') return []
+      const { Size: bytes, RepoTags: tags } = item as { Size?: unknown; RepoTags?: unknown }
+      if (typeof bytes !== 'number' || !Number.isFinite(bytes)) return []
+      const at = lines.findIndex((l, i) => i >= from && /"Size"\s*:/.test(l))
+      from = at + 1
+      const tag = Array.isArray(tags) && typeof tags[0] === 'string' ? tags[0] : operand(output.command)
+      if (!tag || at === -1) return []
+      return [
+        {
+          line: output.line + 1 + at,
+          image: tag,
+          size: { bytes, text: `${bytes} bytes`, rounding: 0.5, approx: false },
+        },
+      ]
+    })
+  })
+
+/** `du -sh PATH` or `ls -l[h] FILE`: a path and the size the output gives it. */
+export interface PathSize {
+  line: number
+  path: string
+  size: Size
+  /** What printed it: `du` rounds up to whole blocks, `ls -l` gives the file's length. */
+  tool: 'du' | 'ls'
+  /** The image the command ran in (`docker run IMAGE du -sh /app`), when it ran in one. */
+  image?: string
+}
+
+/** `du -h`/`ls -lh` write sizes in powers of 1024 with a bare unit letter: "12M", "4.0K", "1.2G". */
+export function humanSize(text: string): Size | undefined {
+  const m = /^(\d+(?:[.,]\d+)?)([KMGTP]?)i?B?$/i.exec(text.trim())
+  if (!m) return undefined
+  const digits = (m[1] ?? '0').replace(',', '.')
+  const unit = (m[2] ?? '').toUpperCase()
+  const multiplier = 1024 ** Math.max(0, 'BKMGTP'.indexOf(unit || 'B'))
+  const decimals = digits.includes('.') ? (digits.split('.')[1]?.length ?? 0) : 0
+  return {
+    bytes: Number(digits) * multiplier,
+    text: text.trim(),
+    // du rounds up; either way the last digit written bounds the size.
+    rounding: unit === '' ? 0.5 : multiplier / 10 ** decimals,
+    approx: false,
+  }
+}
+
+export const pathSizes: Reading<PathSize[]> = (x) =>
+  x.doc.tables.flatMap((table): PathSize[] => {
+    if (table.origin !== 'output' || (table.kind !== 'du' && table.kind !== 'ls')) return []
+    const argv = table.command ? segments(table.command)[0] : undefined
+    const image = argv?.[0] === 'docker' && argv[1] === 'run' ? runImage(argv) : undefined
+    return table.rows.flatMap((row): PathSize[] => {
+      const [sizeText = '', path = ''] = table.kind === 'du' ? row.cells : [row.cells[4], row.cells[6]]
+      const size = humanSize(sizeText ?? '')
+      if (!size || !path || (table.kind === 'ls' && row.cells[0]?.startsWith('d'))) return []
+      return [{ line: row.line, path, size, tool: table.kind as 'du' | 'ls', ...(image ? { image } : {}) }]
+    })
+  })
+
+/** The image of `docker run [options] IMAGE …`. */
+function runImage(argv: string[]): string | undefined {
+  for (let i = 2; i < argv.length; i++) {
+    const a = argv[i] ?? ''
+    if (/^-(?:[epvwu]|-(?:env|publish|volume|workdir|user|name|network|entrypoint|mount|platform))$/.test(a))
+      i++
+    else if (!a.startsWith('-')) return a
+  }
+  return undefined
+}
 
 /** A `docker history` output. */
 export interface History {
