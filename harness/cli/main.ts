@@ -47,7 +47,8 @@ settings (a lesson's frontmatter \`lessonproof:\` block overrides the per-lesson
 ${settingHelp}
 
 exit status: 0 every claim holds or is ledgered, 1 a claim fails (or a ledger
-entry is stale), 2 bad usage or an unreadable lesson.`
+entry is stale), 2 bad usage or an unreadable lesson, 3 a claim fails and a
+lesson is unreadable.`
 
 export interface Io {
   out: (text: string) => void

@@ -11,11 +11,13 @@ import { contents } from './contents.js'
 import { dockerfile } from './dockerfile.js'
 import { duration } from './duration.js'
 import { env } from './env.js'
+import { frontmatter } from './frontmatter.js'
 import { health } from './health.js'
 import { history } from './history.js'
 import { imageSize } from './image-size.js'
 import type { Kind } from './kit/index.js'
 import { layerSize } from './layer-size.js'
+import { markdown } from './markdown.js'
 import { practice } from './practice.js'
 import { reduction } from './reduction.js'
 import { route } from './route.js'
@@ -41,6 +43,8 @@ export const KINDS = [
   buildSteps,
   practice,
   transcript,
+  frontmatter,
+  markdown,
 ] as const
 
 /** A claim of any registered kind. */

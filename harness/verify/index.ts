@@ -45,9 +45,8 @@ export function displayPath(path: string, cwd: string): string {
 
 export async function verify(options: VerifyOptions): Promise<VerifyResult<Claim>> {
   const cwd = options.cwd ?? process.cwd()
-  const files = (await collectDocuments(options.paths.map((p) => resolve(cwd, p)))).map((p) =>
-    displayPath(p, cwd),
-  )
+  const collection = await collectDocuments(options.paths.map((p) => resolve(cwd, p)))
+  const files = collection.map((p) => displayPath(p, cwd))
   // One lesson's documents at a time: they check against each other, and nothing of a lesson
   // but its verdicts is kept once it is done (1,000 lessons stay within memory).
   const groups = new Map<string, string[]>()
@@ -67,10 +66,21 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult<Claim
   const claims = documents.flatMap((d) =>
     d.claims.map((c) => ({ file: d.path, id: c.claim.id, failing: c.verdict.status === 'fail', c })),
   )
-  const verified = new Set(documents.filter((d) => !d.error).map((d) => d.path))
+  // A document whose body was read (even with an unreadable frontmatter) has its claims checked.
+  const verified = new Set(documents.filter((d) => !d.error || d.claims.length > 0).map((d) => d.path))
   const { reasons, stale } = applyLedger(options.ledger ?? [], claims, verified)
   for (const [claim, reason] of reasons) (claim as (typeof claims)[number]).c.ledger = reason
-  return { mode: options.engine ? 'engine' : 'static', documents, staleLedger: stale }
+  return {
+    mode: options.engine ? 'engine' : 'static',
+    documents,
+    staleLedger: stale,
+    skipped: collection.skipped.map((s) => ({ path: displayPath(s.path, cwd), reason: s.reason })),
+    orphans: collection.orphans.map((o) => ({
+      ...o,
+      path: displayPath(o.path, cwd),
+      lessonPath: displayPath(o.lessonPath, cwd),
+    })),
+  }
 }
 
 /** Starts reading a file; a failure is reported when the file is parsed, not now. */
@@ -139,6 +149,7 @@ async function verifyFamily(
     return {
       path: doc.path,
       role: doc.role,
+      ...(doc.unreadable ? { error: unreadableError(doc.path, doc.unreadable) } : {}),
       claims: claims.map((claim) => {
         const base = `${doc.path}:${claim.source.line} ${claim.title}`
         const n = (seen.get(base) ?? 0) + 1
@@ -146,6 +157,17 @@ async function verifyFamily(
         return { claim, name: n === 1 ? base : `${base} (${n})`, verdict: checkClaim(claim, ctx) }
       }),
     }
+  })
+}
+
+/** A document whose frontmatter does not parse, or whose bytes are not valid text, at its line. */
+function unreadableError(path: string, u: NonNullable<Document['unreadable']>): DocumentError {
+  return new DocumentError({
+    file: path,
+    line: u.line,
+    reason: `${u.reason} (the rest of the document is still read)`,
+    expected: u.expected,
+    received: u.received,
   })
 }
 
