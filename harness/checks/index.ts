@@ -4,6 +4,7 @@
  * run, a blocked check that says what it would need.
  */
 import { type Claim, kindOf } from '../kinds/index.js'
+import type { RunClaim } from '../kinds/kit/index.js'
 import { blocked, type CheckContext, MEASURED } from '../kinds/kit/index.js'
 import { type Check, type Verdict, verdictOf } from '../model/index.js'
 
@@ -21,6 +22,24 @@ function measuredChecks(claim: Claim, ctx: CheckContext): Check[] {
   if (ctx.facts) return measured.judge(claim, ctx)
   if (measured.inStatic === 'skip') return []
   return [blocked(MEASURED, measured.staticReason?.(claim) ?? staticReason(claim))]
+}
+
+/** Whether a claim's kind has checks across the run's lessons (so the run keeps it until the end). */
+export function checkedAcrossRun(claim: Claim): boolean {
+  return kindOf(claim).acrossRun !== undefined
+}
+
+/** The checks each kind makes across every lesson of the run, per claim. */
+export function checkAcrossRun(entries: RunClaim<Claim>[]): Map<Claim, Check[]> {
+  const out = new Map<Claim, Check[]>()
+  const byKind = new Map<string, RunClaim<Claim>[]>()
+  for (const e of entries) byKind.set(e.claim.kind, [...(byKind.get(e.claim.kind) ?? []), e])
+  for (const [kind, claims] of byKind) {
+    const across = kindOf({ kind }).acrossRun
+    if (!across) continue
+    for (const [claim, checks] of across(claims as never) as Map<Claim, Check[]>) out.set(claim, checks)
+  }
+  return out
 }
 
 /** Every check of a claim, static then measured, folded into one verdict. */

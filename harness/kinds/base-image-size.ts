@@ -1,14 +1,41 @@
 /** A base image's size, from a table or prose. @example python:3.12-slim ~150MB */
 import { z } from 'zod'
-import { dockerSize, fmtPct, relativeDiffPct, Size } from '../model/index.js'
+import { type Check, dockerSize, fmtPct, relativeDiffPct, Size } from '../model/index.js'
 import { agree } from './image-size.js'
-import { blocked, defineKind, fail, MEASURED, pass, sameImage, sameImageLoosely } from './kit/index.js'
+import {
+  blocked,
+  defineKind,
+  fail,
+  MEASURED,
+  normalizeRef,
+  pass,
+  sameImage,
+  sameImageLoosely,
+} from './kit/index.js'
 import { imageNames } from './readings/images.js'
 import { imageRows, inspectedSizes } from './readings/outputs.js'
 import { sentenceNumbers } from './readings/prose.js'
 import { baseImageRows } from './readings/tables.js'
 
 const CONSISTENT = 'agrees with the other statements of the same fact'
+const ACROSS = "agrees with the run's other lessons"
+/** Statements of other lessons listed in a reason, at most. */
+const LISTED = 3
+
+/**
+ * Whether two statements of a size in different documents are further apart than the tolerance:
+ * relatively, or, for a bound ("under 6 MB"), outside it by more than the tolerance.
+ */
+export function apart(a: Size, b: Size, tolerancePct: number): boolean {
+  if (a.bound === undefined && b.bound === undefined) return relativeDiffPct(a.bytes, b.bytes) > tolerancePct
+  const widen = (s: Size): [number, number] => [
+    s.bound === 'max' ? 0 : s.bytes * (1 - tolerancePct / 100),
+    s.bound === 'min' ? Number.POSITIVE_INFINITY : s.bytes * (1 + tolerancePct / 100),
+  ]
+  const [a0, a1] = widen(a)
+  const [b0, b1] = widen(b)
+  return a1 < b0 || b1 < a0
+}
 
 export const baseImageSize = defineKind({
   id: 'base-image-size',
@@ -70,9 +97,7 @@ export const baseImageSize = defineKind({
     )
     if (all.length === 0) return []
     const bad = all.filter(({ c, doc }) =>
-      doc === ctx.doc
-        ? !agree(claim.size, c.size, tol)
-        : relativeDiffPct(claim.size.bytes, c.size.bytes) > tol,
+      doc === ctx.doc ? !agree(claim.size, c.size, tol) : apart(claim.size, c.size, tol),
     )
     const list = (xs: typeof all) =>
       xs.map(({ c }) => `${c.size.text} at ${ctx.where(c.source.file, c.source.line)}`).join(', ')
@@ -85,6 +110,39 @@ export const baseImageSize = defineKind({
       ]
     }
     return [pass(CONSISTENT, `agrees with ${list(all)}`)]
+  },
+
+  /** The same base image stated in two lessons of one run, beyond the tolerance. */
+  acrossRun(claims) {
+    const out = new Map<(typeof claims)[number]['claim'], Check[]>()
+    const byImage = new Map<string, typeof claims>()
+    for (const e of claims) {
+      const key = normalizeRef(e.claim.baseImage)
+      byImage.set(key, [...(byImage.get(key) ?? []), e])
+    }
+    for (const group of byImage.values()) {
+      for (const e of group) {
+        const others = group.filter((o) => o.lessonPath !== e.lessonPath)
+        if (others.length === 0) continue
+        const tol = e.settings.size_tolerance_pct
+        const bad = others.filter((o) => apart(e.claim.size, o.claim.size, tol))
+        const where = (xs: typeof claims) =>
+          xs
+            .slice(0, LISTED)
+            .map((o) => `${o.claim.size.text} at ${o.path}:${o.claim.source.line}`)
+            .join(', ') + (xs.length > LISTED ? ` and ${xs.length - LISTED} more` : '')
+        out.set(e.claim, [
+          bad.length > 0
+            ? fail(
+                ACROSS,
+                `says ${e.claim.baseImage} is ${e.claim.size.text}; another lesson of this run says ${where(bad)}, beyond ±${tol}%`,
+                { expected: e.claim.size.text, measured: bad.map((o) => o.claim.size.text).join(', ') },
+              )
+            : pass(ACROSS, `${others.length} statement(s) in other lessons agree (${where(others)})`),
+        ])
+      }
+    }
+    return out
   },
 
   measured: {

@@ -110,6 +110,14 @@ export const buildCommand = defineKind({
     }
     // A Dockerfile the document uses without showing it: the reason says where it lives.
     if (reference && reference.kind !== 'not-shown') return [blocked(NAMES, reference.reason)]
+    // A document that shows no Dockerfile at all documents a project that has them (a README).
+    if (!ctx.doc.files.some((f) => isDockerfile(f)))
+      return [
+        blocked(
+          NAMES,
+          `the document shows no Dockerfile at all: ${file} is the project's own, not shown here`,
+        ),
+      ]
     if (inReaderSection(ctx.doc, line))
       return [
         blocked(

@@ -6,6 +6,11 @@ import { proseItems, sentenceOf } from './readings/prose.js'
 
 const HAS_NO = /\b(?:has|have|contains?)\s+no\s+(.+?)(?:---|—|\.(?:\s|$)|$)/gi
 const NOT_INCLUDE = /\bdoes\s+not\s+include\s+(.+?)(?:---|—|\.(?:\s|$)|$)/gi
+/** What "has no …" must speak of to say what an image holds: the image, its stage, "it". */
+const IMAGE_SUBJECT = /\b(?:image|container|runtime|stage|it)\b[^.]*$/i
+/** "has no effect", "has no need for": no thing that could be in an image. */
+const ABSTRACT =
+  /^(?:need|effect|impact|way|reason|idea|choice|longer|more|problem|issue|control|difference|bearing|place|use|time|say|say-so|benefit|advantage|downside)\b/i
 
 const PATH_DIRS = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin']
 
@@ -59,10 +64,16 @@ export const contents = defineKind({
       if (prose.kind === 'heading' || !here || !/\bno\b|\bnot\b/i.test(prose.text)) continue
       for (const pattern of [HAS_NO, NOT_INCLUDE]) {
         for (const m of prose.text.matchAll(pattern)) {
+          // "uv has no lock step" speaks of a tool, not of what an image holds.
+          if (
+            pattern === HAS_NO &&
+            !IMAGE_SUBJECT.test(prose.text.slice(Math.max(0, (m.index ?? 0) - 40), m.index))
+          )
+            continue
           const items = (m[1] ?? '')
             .split(/,\s*(?:or\s+|and\s+)?|\s+or\s+|\s+and\s+/)
             .map((s) => s.replace(/^no\s+/i, '').trim())
-            .filter((s) => s.length > 0 && s.length < 40)
+            .filter((s) => s.length > 0 && s.length < 40 && !ABSTRACT.test(s))
           for (const item of items) {
             emit({
               line: prose.line,

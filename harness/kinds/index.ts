@@ -18,6 +18,7 @@ import { imageSize } from './image-size.js'
 import type { Kind } from './kit/index.js'
 import { layerSize } from './layer-size.js'
 import { markdown } from './markdown.js'
+import { pathSize } from './path-size.js'
 import { practice } from './practice.js'
 import { reduction } from './reduction.js'
 import { route } from './route.js'
@@ -45,6 +46,7 @@ export const KINDS = [
   transcript,
   frontmatter,
   markdown,
+  pathSize,
 ] as const
 
 /** A claim of any registered kind. */

@@ -5,15 +5,16 @@
 import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { relative, resolve, sep } from 'node:path'
-import { CheckContext, checkClaim, type Family } from '../checks/index.js'
+import { CheckContext, checkAcrossRun, checkClaim, checkedAcrossRun, type Family } from '../checks/index.js'
 import { extractClaims } from '../claims/index.js'
 import { DocumentError } from '../errors.js'
 import type { Claim } from '../kinds/index.js'
+import type { RunClaim } from '../kinds/kit/index.js'
 import { applyLedger, type LedgerEntry } from '../ledger/index.js'
-import type { Document, RunFacts } from '../model/index.js'
+import { type Document, type RunFacts, verdictOf } from '../model/index.js'
 import { documentRole, loadDocument } from '../parse/index.js'
 import { planRun, type RunPlan } from '../plan/index.js'
-import type { VerifiedDocument, VerifyResult } from '../report/index.js'
+import type { VerifiedClaim, VerifiedDocument, VerifyResult } from '../report/index.js'
 import { type EngineOptions, resolveSettings, type Settings } from '../settings/index.js'
 import { collectDocuments } from './collect.js'
 
@@ -57,8 +58,23 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult<Claim
   // Reading every file ahead keeps the disk busy while lessons are parsed one after another.
   const reads = new Map(files.map((f) => [f, readAhead(resolve(cwd, f))]))
   const byPath = new Map<string, VerifiedDocument<Claim>>()
+  // Claims checked against the other lessons too, kept until every lesson is checked.
+  const acrossRun: (RunClaim<Claim> & { verified: VerifiedClaim<Claim> })[] = []
   for (const [lessonPath, paths] of groups) {
-    for (const doc of await verifyFamily(lessonPath, paths, cwd, options, reads)) byPath.set(doc.path, doc)
+    const { documents: verified, settings } = await verifyFamily(lessonPath, paths, cwd, options, reads)
+    for (const doc of verified) {
+      byPath.set(doc.path, doc)
+      for (const c of doc.claims) {
+        if (checkedAcrossRun(c.claim))
+          acrossRun.push({ claim: c.claim, path: doc.path, lessonPath, settings, verified: c })
+      }
+    }
+  }
+  const extra = checkAcrossRun(acrossRun)
+  for (const entry of acrossRun) {
+    const checks = extra.get(entry.claim)
+    if (checks && checks.length > 0)
+      entry.verified.verdict = verdictOf([...entry.verified.verdict.checks, ...checks])
   }
   const documents = files
     .map((f) => byPath.get(f))
@@ -110,7 +126,7 @@ async function verifyFamily(
   cwd: string,
   options: VerifyOptions,
   reads: Map<string, Promise<Uint8Array>>,
-): Promise<VerifiedDocument<Claim>[]> {
+): Promise<{ documents: VerifiedDocument<Claim>[]; settings: Settings }> {
   const loaded = await Promise.all(paths.map((path) => load(path, cwd, reads.get(path))))
   const family: Family = { lesson: undefined, docs: [] }
   for (const item of loaded) {
@@ -139,7 +155,7 @@ async function verifyFamily(
       .map((d) => ({ doc: d.doc, claims: d.claims as Claim[], settings }))
     facts = await options.engine.measure(planRun(inputs, options.engine.options))
   }
-  return loaded.map((item): VerifiedDocument<Claim> => {
+  const documents = loaded.map((item): VerifiedDocument<Claim> => {
     if ('error' in item)
       return { path: item.path, role: documentRole(item.path).role, error: item.error, claims: [] }
     const doc = item.doc
@@ -158,6 +174,7 @@ async function verifyFamily(
       }),
     }
   })
+  return { documents, settings }
 }
 
 /** A document whose frontmatter does not parse, or whose bytes are not valid text, at its line. */

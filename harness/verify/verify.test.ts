@@ -21,8 +21,19 @@ async function write(path: string, text: string): Promise<void> {
   await writeFile(full, text)
 }
 
-/** A build of a Dockerfile the document never shows, with no reason given: a failing claim. */
-const FAILING = ['# Build', '', 'Run `docker build -t app .` now.', ''].join('\n')
+/** A build of a Dockerfile the document never shows, though it shows another: a failing claim. */
+const FAILING = [
+  '# Build',
+  '',
+  '**File: Dockerfile.dev**',
+  '',
+  '```dockerfile',
+  'FROM debian:bookworm',
+  '```',
+  '',
+  'Run `docker build -t app .` now.',
+  '',
+].join('\n')
 /** YAML that does not parse, over a body with a Dockerfile and its build. */
 const BROKEN = [
   '---',
@@ -57,12 +68,15 @@ describe('an unreadable document', () => {
       ['dockerfile', 8, 'pass'],
       ['build-command', 14, 'pass'],
     ])
-    expect(failing?.claims.map((c) => c.verdict)).toEqual(['fail'])
+    expect(failing?.claims.map((c) => [c.kind, c.verdict])).toEqual([
+      ['dockerfile', 'pass'],
+      ['build-command', 'fail'],
+    ])
 
     const text = formatText(report, false)
     expect(text).toContain('docs/broken.md  (unreadable; its body read: 2 pass, 0 fail, 0 blocked)')
     expect(text).toContain(
-      'docs/failing.md:3 docker build -f Dockerfile names a Dockerfile the lesson defines',
+      'docs/failing.md:9 docker build -f Dockerfile names a Dockerfile the lesson defines',
     )
     expect(text).toContain('exit 3: a claim fails and a document is unreadable')
   })

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod'
 import { type Check, ClaimBase, type Iteration } from '../../model/index.js'
+import type { Settings } from '../../settings/index.js'
 import type { CheckContext } from './context.js'
 import type { Draft, Extraction } from './extraction.js'
 import type { Iterations } from './iterations.js'
@@ -33,6 +34,14 @@ export interface Measured<C> {
   staticReason?(claim: C): string
 }
 
+/** A claim as a run-wide check sees it: the document and lesson it belongs to, and that lesson's settings. */
+export interface RunClaim<C> {
+  claim: C
+  path: string
+  lessonPath: string
+  settings: Settings
+}
+
 export interface KindDefinition<K extends string, S extends z.ZodRawShape> {
   /** The stable id: the claim's `kind` field, the ledger's and the report's. */
   id: K
@@ -46,6 +55,11 @@ export interface KindDefinition<K extends string, S extends z.ZodRawShape> {
   check(claim: ClaimOfShape<K, S>, ctx: CheckContext): Check[]
   /** `false` for a claim that a static check settles (a Dockerfile parses); how it is measured otherwise. */
   measured: false | Measured<ClaimOfShape<K, S>>
+  /**
+   * Checks against the other lessons of the run (the same base image stated in two lessons),
+   * made once every lesson is checked: the extra checks of each claim that has some.
+   */
+  acrossRun?(claims: RunClaim<ClaimOfShape<K, S>>[]): Map<ClaimOfShape<K, S>, Check[]>
 }
 
 type Schema<K extends string, S extends z.ZodRawShape> = z.ZodObject<

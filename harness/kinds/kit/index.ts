@@ -1,7 +1,15 @@
 /** What a claim kind module is written with: its definition, extraction, check context and helpers. */
 export { about, blocked, fail, pass } from './checks.js'
 export { CheckContext, type Family, MEASURED, type StatedSize } from './context.js'
-export { type ClaimOf, type ClaimOfShape, defineKind, type Kind, type Measured, type Need } from './define.js'
+export {
+  type ClaimOf,
+  type ClaimOfShape,
+  defineKind,
+  type Kind,
+  type Measured,
+  type Need,
+  type RunClaim,
+} from './define.js'
 export { type Draft, Extraction, type Reading } from './extraction.js'
 export { nameOfImage, normalizeRef, repositoryOf, sameImage, sameImageLoosely, tagOf } from './images.js'
 export { Iterations, normName, versionKey } from './iterations.js'

@@ -137,6 +137,8 @@ export const pathSizes: Reading<PathSize[]> = (x) =>
   x.doc.tables.flatMap((table): PathSize[] => {
     if (table.origin !== 'output' || (table.kind !== 'du' && table.kind !== 'ls')) return []
     const argv = table.command ? segments(table.command)[0] : undefined
+    // `ls -l` in bytes lists a directory (its own checks); `ls -lh` is read for one file's size.
+    if (table.kind === 'ls' && !argv?.some((a) => /^-\w*h/.test(a))) return []
     const image = argv?.[0] === 'docker' && argv[1] === 'run' ? runImage(argv) : undefined
     return table.rows.flatMap((row): PathSize[] => {
       const [sizeText = '', path = ''] = table.kind === 'du' ? row.cells : [row.cells[4], row.cells[6]]
