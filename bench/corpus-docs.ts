@@ -6,8 +6,10 @@
  *
  * A failure is judged true only when `bench/corpus-reviewed.yaml` lists it (document, line,
  * claim title) with the reviewer's reason; any other failure is reported as a suspected false
- * failure, and a reviewed failure no longer reported as stale. Not part of `npm test`: it reads
- * documents outside the project.
+ * failure, and a reviewed failure no longer reported as stale. The corpus is then verified once
+ * more as one run, where lessons are checked against each other (the same base image stated
+ * with different sizes in two documents): failures only that run reports are listed with their
+ * document too. Not part of `npm test`: it reads documents outside the project.
  *
  *   npm run bench:corpus [-- --corpus DIR] [--write-readme]
  *
@@ -61,6 +63,8 @@ interface Failure {
   reason: string
   /** The reviewer's reason when the failure is judged true. */
   reviewed?: string
+  /** Reported only when the corpus is verified as one run (a check across its documents). */
+  acrossRun?: boolean
 }
 
 interface Row {
@@ -103,7 +107,25 @@ function run(doc: string, json: string): Promise<{ code: number; stderr: string 
   })
 }
 
-async function measure(doc: string, scratch: string, reviewed: Reviewed): Promise<Row> {
+/** The claims of each document when the whole corpus is verified as one run. */
+async function measureTogether(
+  corpus: string,
+  scratch: string,
+): Promise<Map<string, Report['documents'][number]>> {
+  const json = join(scratch, 'together.json')
+  const { code, stderr } = await run(corpus, json)
+  if (!existsSync(json))
+    throw new Error(`lessonproof exited ${code} on the corpus without a report:\n${stderr}`)
+  const report = Report.parse(JSON.parse(await readFile(json, 'utf8')))
+  return new Map(report.documents.map((d) => [basename(d.path), d]))
+}
+
+async function measure(
+  doc: string,
+  scratch: string,
+  reviewed: Reviewed,
+  together: Report['documents'][number] | undefined,
+): Promise<Row> {
   const name = basename(doc)
   const json = join(scratch, `${name}.json`)
   const { code, stderr } = await run(doc, json)
@@ -114,12 +136,20 @@ async function measure(doc: string, scratch: string, reviewed: Reviewed): Promis
   const kinds: Record<string, number> = {}
   for (const c of claims) kinds[c.kind] = (kinds[c.kind] ?? 0) + 1
   const judged = reviewed.documents[name] ?? []
-  const failures = claims
-    .filter((c) => c.verdict === 'fail')
-    .map((c): Failure => {
-      const entry = judged.find((r) => r.line === c.line && r.claim === c.title)
-      return { line: c.line, claim: c.title, reason: c.reason, ...(entry ? { reviewed: entry.reason } : {}) }
-    })
+  const alone = claims.filter((c) => c.verdict === 'fail')
+  const acrossRun = (together?.claims ?? []).filter(
+    (c) => c.verdict === 'fail' && !alone.some((a) => a.line === c.line && a.title === c.title),
+  )
+  const failures = [...alone, ...acrossRun].map((c): Failure => {
+    const entry = judged.find((r) => r.line === c.line && r.claim === c.title)
+    return {
+      line: c.line,
+      claim: c.title,
+      reason: c.reason,
+      ...(entry ? { reviewed: entry.reason } : {}),
+      ...(alone.includes(c) ? {} : { acrossRun: true }),
+    }
+  })
   const stale = judged.filter((r) => !failures.some((f) => f.line === r.line && f.claim === r.claim))
   const row: Row = {
     document: name,
@@ -127,7 +157,7 @@ async function measure(doc: string, scratch: string, reviewed: Reviewed): Promis
     claims: claims.length,
     kinds,
     pass: claims.filter((c) => c.verdict === 'pass').length,
-    fail: failures.length,
+    fail: alone.length,
     blocked: claims.filter((c) => c.verdict === 'blocked').length,
     failures,
     stale,
@@ -144,7 +174,17 @@ const kindsText = (kinds: Record<string, number>) =>
 
 function rows(results: Row[]): string[][] {
   return [
-    ['document', 'exit', 'claims', 'by kind', 'pass', 'fail', 'blocked', 'suspected false'],
+    [
+      'document',
+      'exit',
+      'claims',
+      'by kind',
+      'pass',
+      'fail',
+      'blocked',
+      'fail with the others',
+      'suspected false',
+    ],
     ...results.map((r) => [
       r.document,
       String(r.exit),
@@ -153,6 +193,7 @@ function rows(results: Row[]): string[][] {
       String(r.pass),
       String(r.fail),
       String(r.blocked),
+      String(r.failures.filter((f) => f.acrossRun).length),
       String(r.failures.filter((f) => !f.reviewed).length),
     ]),
   ]
@@ -169,7 +210,8 @@ function failureLines(results: Row[]): string[] {
     if (r.unreadable) out.push(`- ${r.document}: **unreadable**: ${r.unreadable}`)
     for (const f of r.failures) {
       const verdict = f.reviewed ? `true: ${f.reviewed}` : '**suspected false failure**'
-      out.push(`- ${r.document}:${f.line} ${f.claim} — ${f.reason} — ${verdict}`)
+      const together = f.acrossRun ? ' (with the other documents)' : ''
+      out.push(`- ${r.document}:${f.line} ${f.claim}${together} — ${f.reason} — ${verdict}`)
     }
     for (const s of r.stale)
       out.push(`- ${r.document}:${s.line} ${s.claim} — **stale**: reviewed as true, no longer reported`)
@@ -198,8 +240,10 @@ function section(results: Row[], corpus: string): string {
 \`npm run bench:corpus\` (\`bench/corpus-docs.ts\`) runs \`lessonproof verify DOC --static --json FILE\`
 on each document of a corpus of public Docker documents it was not written around (lessons of
 another course, Docker's documentation, blog posts, READMEs; \`${corpus.split(sep).slice(-3).join('/')}\`, kept outside
-the project). A failure counts as true only when \`bench/corpus-reviewed.yaml\` lists it with the
-reviewer's reason; every other failure is a suspected false failure. Not part of \`npm test\`.
+the project), then once on the whole corpus, where documents are checked against each other
+("fail with the others": failures only that run reports). A failure counts as true only when
+\`bench/corpus-reviewed.yaml\` lists it with the reviewer's reason; every other failure is a
+suspected false failure. Not part of \`npm test\`.
 
 ${markdownTable(rows(results))}
 
@@ -251,8 +295,9 @@ async function main(): Promise<number> {
   const scratch = await mkdtemp(join(tmpdir(), 'lessonproof-corpus-'))
   try {
     const results: Row[] = []
+    const together = await measureTogether(corpus, scratch)
     for (const doc of docs) {
-      const row = await measure(join(corpus, doc), scratch, reviewed)
+      const row = await measure(join(corpus, doc), scratch, reviewed, together.get(doc))
       results.push(row)
       process.stdout.write(`  ${doc}: exit ${row.exit}, ${row.claims} claims, ${row.fail} failing\n`)
     }

@@ -2,6 +2,7 @@
 import { z } from 'zod'
 import { type DockerfileModel, parseDockerfile, runSteps } from '../dockerfile/index.js'
 import type { Check, FileVersion } from '../model/index.js'
+import { resolveFile } from '../parse/index.js'
 import { blocked, type CheckContext, defineKind, documentLine, fail, pass } from './kit/index.js'
 import { proseItems, sentenceOf } from './readings/prose.js'
 
@@ -62,6 +63,14 @@ export const practice = defineKind({
         for (const [pattern, id, what] of PRACTICES) {
           const m = pattern.exec(prose.text)
           if (!m) continue
+          // `docker build --no-cache` is about the build cache, not a package manager's.
+          const sentence = sentenceOf(prose.text, m.index)
+          if (
+            id === 'no-uv-cache' &&
+            (!/\b(?:uv|pip|install)/i.test(sentence) ||
+              /\bdocker\s+(?:buildx\s+)?build\b[^.]*--no-cache/i.test(sentence))
+          )
+            continue
           emit({
             line: prose.line,
             title: `${here.dockerfile} ${what}`,
@@ -92,13 +101,20 @@ export const practice = defineKind({
     const name = 'the Dockerfile does what the prose says'
     if (claim.practice === 'copies-path' && !claim.dockerfile) return copiesAnywhere(claim.detail ?? '', ctx)
     const found = ctx.dockerfileOf(ctx.iterations.of(claim))
-    if (!found)
+    if (!found) {
+      // The build that uses it may come after the sentence: its reference says where the file is.
+      const reference = claim.dockerfile
+        ? (resolveFile(ctx.doc, claim.dockerfile, claim.source.line).reference ??
+          ctx.doc.references.find((r) => r.name === claim.dockerfile))
+        : undefined
       return [
         blocked(
           name,
-          `${claim.dockerfile ?? 'the Dockerfile'} is not defined before line ${claim.source.line}`,
+          reference?.reason ??
+            `${claim.dockerfile ?? 'the Dockerfile'} is not defined before line ${claim.source.line}`,
         ),
       ]
+    }
     const { file, model } = found
     const runs = runSteps(model)
     const ok = (reason: string): Check[] => [pass(name, reason)]
