@@ -4,7 +4,8 @@ import { finalStage, type Stage, stageNamed } from '../dockerfile/index.js'
 import { blocked, defineKind, documentLine, fail, MEASURED, pass } from './kit/index.js'
 import { proseItems, sentenceOf } from './readings/prose.js'
 
-const HAS_NO = /\b(?:has|have|contains?)\s+no\s+(.+?)(?:---|—|\.(?:\s|$)|$)/gi
+const HAS_NO =
+  /\b(?:has|have|contains?)\s+no\s+(.+?)(?:---|—|,\s+(?:and|but|so|while)\s+(?!no\b)|\.(?:\s|$)|$)/gi
 const NOT_INCLUDE = /\bdoes\s+not\s+include\s+(.+?)(?:---|—|\.(?:\s|$)|$)/gi
 /** What "has no …" must speak of to say what an image holds: the image, its stage, "it". */
 const IMAGE_SUBJECT = /\b(?:image|container|runtime|stage|it)\b[^.]*$/i
@@ -72,7 +73,12 @@ export const contents = defineKind({
             continue
           const items = (m[1] ?? '')
             .split(/,\s*(?:or\s+|and\s+)?|\s+or\s+|\s+and\s+/)
-            .map((s) => s.replace(/^no\s+/i, '').trim())
+            .map((s) =>
+              s
+                .replace(/^no\s+/i, '')
+                .replace(/\s+(?:at all|whatsoever|left|inside|in it|any ?more)$/i, '')
+                .trim(),
+            )
             .filter((s) => s.length > 0 && s.length < 40 && !ABSTRACT.test(s))
           for (const item of items) {
             emit({

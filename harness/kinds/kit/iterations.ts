@@ -91,9 +91,15 @@ export class Iterations {
     return best?.it
   }
 
-  /** The iteration built in a section (its build command stands under that heading). */
-  inSection(section: string): Iteration | undefined {
-    return this.all.find((it) => it.section === section)
+  /**
+   * The iteration built in a section (its build command stands under that heading). When the
+   * section builds several, a line in it speaks of the last one built before it (the first, for
+   * a line above them all).
+   */
+  inSection(section: string, line?: number): Iteration | undefined {
+    const here = this.all.filter((it) => it.section === section)
+    if (here.length < 2 || line === undefined) return here[0]
+    return here.filter((it) => it.line < line).at(-1) ?? here[0]
   }
 
   /** The same version of `it` among these iterations (another document of its family). */

@@ -109,7 +109,10 @@ export const proseItems: Reading<ProseItem[]> = (x) =>
   x.doc.prose.flatMap((prose) => {
     if (prose.kind !== 'frontmatter' && inReaderSection(x.doc, prose.line)) return []
     const section = prose.kind === 'frontmatter' ? '' : sectionAt(x.doc, prose.line)
-    const here = x.iterations.inSection(prose.kind === 'heading' ? prose.text : section)
+    const here =
+      prose.kind === 'heading'
+        ? x.iterations.inSection(prose.text)
+        : x.iterations.inSection(section, prose.line)
     return [{ prose, section, here }]
   })
 
@@ -135,7 +138,7 @@ export const outputLines: Reading<ProseItem[]> = (x) => {
         {
           prose: { line, text: plain, kind: 'list-item' },
           section,
-          here: x.iterations.inSection(section),
+          here: x.iterations.inSection(section, line),
           output: true,
         },
       ]
@@ -653,7 +656,7 @@ function baseStatements(
   }
   const word = (w: string) =>
     names.bases.map((b) => repositoryOf(b)).find((r) => r.split('/').pop() === w.toLowerCase())
-  const LEAD = String.raw`(?:about|around|roughly|only|just|currently|~|≈)?\s*`
+  const LEAD = String.raw`(?:only\s+|just\s+|currently\s+|now\s+)?`
   const patterns: [
     RegExp,
     (m: RegExpMatchArray) => [string | undefined, string, number, (string | undefined)?],
@@ -671,7 +674,7 @@ function baseStatements(
     // python:3.12 (full) — ~900MB; python:3.12-slim: 150MB; python:3.12-slim is 126MB
     [
       new RegExp(
-        String.raw`${REF}\s*(?:\([^)]*\))?\s*(?:[—–:]|\s-\s|--|\bis\b|\bweighs\b|\bat\b)\s*${LEAD}(${SIZE})`,
+        String.raw`${REF}\s*(?:\([^)]*\))?\s*,?\s*(?:[—–:]|\s-\s|--|\bis\b|\bweighs\b|\bat\b)\s*${LEAD}(${SIZE})`,
         'g',
       ),
       (m) => [isBase(m[1] ?? ''), m[2] ?? '', (m.index ?? 0) + m[0].indexOf(m[2] ?? '', (m[1] ?? '').length)],
