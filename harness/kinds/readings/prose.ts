@@ -290,6 +290,13 @@ function withinTargets(text: string, lineAt: (snippet: string) => number): Sente
   })
 }
 
+/** The lines inside code blocks, fences included: 1 at each such line. */
+const blockLines: Reading<Uint8Array> = (x) => {
+  const lines = new Uint8Array(x.doc.lines.length + 2)
+  for (const b of x.doc.blocks) lines.fill(1, b.line, Math.min(b.endLine + 1, lines.length))
+  return lines
+}
+
 /**
  * The document line a piece of a statement is written on: a paragraph or list item folds its
  * lines into one text, but a claim belongs at the line that states it.
@@ -297,7 +304,8 @@ function withinTargets(text: string, lineAt: (snippet: string) => number): Sente
 export function lineFinder(x: Extraction, item: ProseItem): (snippet: string) => number {
   const start = item.prose.line
   if (item.output || item.prose.kind === 'frontmatter' || item.prose.kind === 'heading') return () => start
-  const inBlock = (line: number) => x.doc.blocks.some((b) => line >= b.line && line <= b.endLine)
+  const blocks = x.read(blockLines)
+  const inBlock = (line: number) => blocks[line] === 1
   const indent = (text: string) => /^\s*/.exec(text)?.[0].length ?? 0
   const first = x.doc.lines[start - 1] ?? ''
   const listItem = /^\s*(?:[-*+]|\d+[.)])\s/.test(first)
@@ -577,6 +585,23 @@ function readSentence(x: Extraction, item: ProseItem, named: ImageStatement[]): 
   return out
 }
 
+const LINKERS = String.raw`(?:is|was|has\s+a\s+size\s+of|weighs|comes\s+in\s+at)\s+(?:now\s+|just\s+|only\s+|still\s+)?`
+const GENERIC_IMAGE = new RegExp(
+  String.raw`\b(?:(original|initial|first|old|naive|starting)\s+|(final|new|resulting|optimi[sz]ed|smaller|multi-stage)\s+)?(?:docker\s+)?(?:image|build)(?:\s+size)?\s+(?:of\s+|${LINKERS})(${SIZE})`,
+  'gi',
+)
+
+/** One pattern for every image the document names, then a size it "is": made once per document. */
+const namedImagePattern: Reading<RegExp | undefined> = (x) => {
+  const names = x.read(imageNames).named
+  if (names.length === 0) return undefined
+  const refs = names.map((ref) => ref.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')
+  return new RegExp(
+    String.raw`(?<![\w./:-])(${refs})(?![\w./:-])["”'’]?(?:\s+(?:image|that|we|you|built|just|have)){0,4}\s+${LINKERS}(${SIZE})`,
+    'gi',
+  )
+}
+
 /** "your image is 880MB in size", "our new docker image is around 100MB", "our `myapp` is 200+MB". */
 function imageStatements(
   x: Extraction,
@@ -586,33 +611,22 @@ function imageStatements(
   lineAt: (snippet: string) => number,
 ): ImageStatement[] {
   const out: ImageStatement[] = []
-  const names = x.read(imageNames)
-  const linkers = String.raw`(?:is|was|has\s+a\s+size\s+of|weighs|comes\s+in\s+at)\s+(?:now\s+|just\s+|only\s+|still\s+)?`
   // A named image: one the document builds or names in its commands.
-  for (const ref of names.named) {
-    const escaped = ref.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-    const re = new RegExp(
-      String.raw`(?<![\w./:-])${escaped}(?![\w./:-])["”'’]?(?:\s+(?:image|that|we|you|built|just|have)){0,4}\s+${linkers}(${SIZE})`,
-      'gi',
-    )
-    for (const m of text.matchAll(re)) {
-      const size = parseSize(m[1] ?? '')
-      const at = (m.index ?? 0) + m[0].length - (m[1] ?? '').length
-      if (!size || taken(at)) continue
-      const it = x.iterations.byTag(ref)
-      out.push({
-        size,
-        subject: it ? { kind: 'iteration', it } : { kind: 'image', ref },
-        quote: sentenceOf(text, at),
-        line: lineAt(m[1] ?? ''),
-      })
-    }
+  const named = x.read(namedImagePattern)
+  for (const m of named ? text.matchAll(named) : []) {
+    const ref = m[1] ?? ''
+    const size = parseSize(m[2] ?? '')
+    const at = (m.index ?? 0) + m[0].length - (m[2] ?? '').length
+    if (!size || taken(at)) continue
+    const it = x.iterations.byTag(ref)
+    out.push({
+      size,
+      subject: it ? { kind: 'iteration', it } : { kind: 'image', ref },
+      quote: sentenceOf(text, at),
+      line: lineAt(m[2] ?? ''),
+    })
   }
-  const generic = new RegExp(
-    String.raw`\b(?:(original|initial|first|old|naive|starting)\s+|(final|new|resulting|optimi[sz]ed|smaller|multi-stage)\s+)?(?:docker\s+)?(?:image|build)(?:\s+size)?\s+(?:of\s+|${linkers})(${SIZE})`,
-    'gi',
-  )
-  for (const m of text.matchAll(generic)) {
+  for (const m of text.matchAll(GENERIC_IMAGE)) {
     const size = parseSize(m[3] ?? '')
     const at = (m.index ?? 0) + m[0].length - (m[3] ?? '').length
     if (!size || taken(at) || out.some((s) => s.size.text === size.text)) continue
@@ -623,6 +637,22 @@ function imageStatements(
   }
   return out
 }
+
+/** An image reference as prose writes one: `python:3.12-slim`, `gcr.io/distroless/python3`. */
+const REF = String.raw`(?<![\w./:@-])([a-z0-9][\w.-]*(?:\/[\w.-]+)*(?::[\w.-]+)|[a-z0-9][\w.-]*\/[\w.-]+(?::[\w.-]+)?)(?![\w/:@-])`
+/** "the Alpine image": a repository named by a word. */
+const WORD = String.raw`\b([A-Za-z][a-z]+)\s+(?:base\s+)?image\b`
+const LEAD = String.raw`(?:only\s+|just\s+|currently\s+|now\s+)?`
+const BASE_PAREN = new RegExp(String.raw`${REF}\s*\(\s*(?:[^()]*?,\s*)?(${SIZE})\s*\)`, 'g')
+const SIZE_PAREN = new RegExp(String.raw`(${SIZE})\s*\(\s*${REF}\s*\)`, 'g')
+const BASE_IS = new RegExp(
+  String.raw`${REF}\s*(?:\([^)]*\))?\s*,?\s*(?:[—–:]|\s-\s|--|\bis\b|\bweighs\b|\bat\b)\s*${LEAD}(${SIZE})`,
+  'g',
+)
+const BASE_IN_SIZE = new RegExp(
+  String.raw`(?:${REF}|${WORD})[^.]{0,80}?\bin\s+size\b\s*\(?\s*(?:currently\s+|now\s+)?(under\s+|below\s+|less\s+than\s+|about\s+|around\s+|over\s+)?(${SIZE})`,
+  'gi',
+)
 
 /** Where a base image's size is written: next to its name, or in a clause about its size. */
 function baseStatements(
@@ -641,8 +671,6 @@ function baseStatements(
     }
     out.push({ baseImage, size, at, written: sizeText })
   }
-  const REF = String.raw`(?<![\w./:@-])([a-z0-9][\w.-]*(?:\/[\w.-]+)*(?::[\w.-]+)|[a-z0-9][\w.-]*\/[\w.-]+(?::[\w.-]+)?)(?![\w/:@-])`
-  const WORD = String.raw`\b([A-Za-z][a-z]+)\s+(?:base\s+)?image\b`
   const isBase = (ref: string) => {
     const clean = ref.replace(/[.:]$/, '')
     if (
@@ -656,35 +684,22 @@ function baseStatements(
   }
   const word = (w: string) =>
     names.bases.map((b) => repositoryOf(b)).find((r) => r.split('/').pop() === w.toLowerCase())
-  const LEAD = String.raw`(?:only\s+|just\s+|currently\s+|now\s+)?`
   const patterns: [
     RegExp,
     (m: RegExpMatchArray) => [string | undefined, string, number, (string | undefined)?],
   ][] = [
     // python:3.12 (full, 900MB); python:3.12-slim (~150MB)
-    [
-      new RegExp(String.raw`${REF}\s*\(\s*(?:[^()]*?,\s*)?(${SIZE})\s*\)`, 'g'),
-      (m) => [isBase(m[1] ?? ''), m[2] ?? '', (m.index ?? 0) + m[0].indexOf(m[2] ?? '')],
-    ],
+    [BASE_PAREN, (m) => [isBase(m[1] ?? ''), m[2] ?? '', (m.index ?? 0) + m[0].indexOf(m[2] ?? '')]],
     // 880MB (python:3.12)
-    [
-      new RegExp(String.raw`(${SIZE})\s*\(\s*${REF}\s*\)`, 'g'),
-      (m) => [isBase(m[2] ?? ''), m[1] ?? '', m.index ?? 0],
-    ],
+    [SIZE_PAREN, (m) => [isBase(m[2] ?? ''), m[1] ?? '', m.index ?? 0]],
     // python:3.12 (full) — ~900MB; python:3.12-slim: 150MB; python:3.12-slim is 126MB
     [
-      new RegExp(
-        String.raw`${REF}\s*(?:\([^)]*\))?\s*,?\s*(?:[—–:]|\s-\s|--|\bis\b|\bweighs\b|\bat\b)\s*${LEAD}(${SIZE})`,
-        'g',
-      ),
+      BASE_IS,
       (m) => [isBase(m[1] ?? ''), m[2] ?? '', (m.index ?? 0) + m[0].indexOf(m[2] ?? '', (m[1] ?? '').length)],
     ],
     // the Alpine image … small in size (currently under 6 MB)
     [
-      new RegExp(
-        String.raw`(?:${REF}|${WORD})[^.]{0,80}?\bin\s+size\b\s*\(?\s*(?:currently\s+|now\s+)?(under\s+|below\s+|less\s+than\s+|about\s+|around\s+|over\s+)?(${SIZE})`,
-        'gi',
-      ),
+      BASE_IN_SIZE,
       (m) => [
         m[1] ? isBase(m[1]) : word(m[2] ?? ''),
         m[4] ?? '',
