@@ -27,6 +27,7 @@ import { parseArgs } from 'node:util'
 import { parse as parseYaml } from 'yaml'
 import { z } from 'zod'
 import { Report } from '../harness/model/report.js'
+import { replaceSection } from './readme.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const CLI = join(ROOT, 'bin', 'lessonproof.js')
@@ -255,27 +256,6 @@ To measure again and rewrite this section: \`npm run build && npm run bench:corp
 `
 }
 
-/** Replaces the section (up to the next `## ` heading outside code) or appends it. */
-function replaceSection(readme: string, body: string): string {
-  const lines = readme.split('\n')
-  let fenced = false
-  let start = -1
-  let end = lines.length
-  for (const [i, line] of lines.entries()) {
-    if (/^\s*(```|~~~)/.test(line)) fenced = !fenced
-    if (fenced || !/^## /.test(line)) continue
-    if (start === -1 && line.trim() === `## ${SECTION}`) start = i
-    else if (start !== -1) {
-      end = i
-      break
-    }
-  }
-  const text = body.trimEnd().split('\n')
-  if (start === -1) return `${readme.trimEnd()}\n\n${text.join('\n')}\n`
-  const after = lines.slice(end)
-  return [...lines.slice(0, start), ...text, ...(after.length ? ['', ...after] : [''])].join('\n')
-}
-
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: { corpus: { type: 'string' }, 'write-readme': { type: 'boolean', default: false } },
@@ -310,7 +290,10 @@ async function main(): Promise<number> {
     const { text, bad } = summary(results)
     process.stdout.write(`\n${text}\n`)
     if (values['write-readme']) {
-      await writeFile(README, replaceSection(await readFile(README, 'utf8'), section(results, corpus)))
+      await writeFile(
+        README,
+        replaceSection(await readFile(README, 'utf8'), SECTION, section(results, corpus)),
+      )
       process.stdout.write(`README.md: ## ${SECTION} section written\n`)
     }
     return bad > 0 ? 1 : 0

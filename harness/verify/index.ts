@@ -19,7 +19,7 @@ import { type EngineOptions, resolveSettings, type Settings } from '../settings/
 import { collectDocuments } from './collect.js'
 
 export type { VerifiedClaim, VerifiedDocument, VerifyResult } from '../report/index.js'
-export { collectDocuments } from './collect.js'
+export { collectDocuments, isDocumentName } from './collect.js'
 
 /** What an engine run lends `verify`: its options (for the plan) and a way to measure a plan. */
 export interface EngineRun {
