@@ -243,7 +243,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       imageMap[from] = to
     }
     const changed = values.changed ? (changedArg.base ?? true) : undefined
-    const { all, selected } = await selectDocuments({
+    const { all, selected, skipped } = await selectDocuments({
       paths: paths.length > 0 ? paths : ['lessons'],
       cwd: io.cwd,
       ...(changed === undefined ? {} : { changed }),
@@ -253,7 +253,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     // Before anything is verified: a report that cannot be written must not cost a run.
     const guard = [...all, ...selected].map((p) => resolve(io.cwd, p))
     await checkTargets(targets, { documents: guard, ledger: ledgerPath }, emit.summaryFile)
-    const common = { paths: selected, settings, ledger, cwd: io.cwd }
+    const common = { paths: selected, settings, ledger, cwd: io.cwd, skipped }
     const resolved = {
       ...Object.fromEntries(SETTING_NAMES.map((n) => [n, SETTINGS[n].default])),
       ...settings,

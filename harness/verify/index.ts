@@ -36,6 +36,8 @@ export interface VerifyOptions {
   engine?: EngineRun
   /** Paths in names and the ledger are relative to this. @default process.cwd() */
   cwd?: string
+  /** Files a caller's own directory search skipped (the CLI selects documents first): reported as warnings. */
+  skipped?: { path: string; reason: string }[]
 }
 
 /** A path as names and the ledger write it: relative to the run's directory, with `/`. */
@@ -90,7 +92,10 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult<Claim
     mode: options.engine ? 'engine' : 'static',
     documents,
     staleLedger: stale,
-    skipped: collection.skipped.map((s) => ({ path: displayPath(s.path, cwd), reason: s.reason })),
+    skipped: [
+      ...(options.skipped ?? []),
+      ...collection.skipped.map((s) => ({ path: displayPath(s.path, cwd), reason: s.reason })),
+    ],
     orphans: collection.orphans.map((o) => ({
       ...o,
       path: displayPath(o.path, cwd),
