@@ -22,6 +22,16 @@ const ACROSS = "agrees with the run's other lessons"
 /** Statements of other lessons listed in a reason, at most. */
 const LISTED = 3
 
+/** The first statements of a group made in other lessons than one: enough to name in a reason. */
+function firstOthers<T extends { lessonPath: string }>(group: T[], lessonPath: string): T[] {
+  const out: T[] = []
+  for (const e of group) {
+    if (e.lessonPath !== lessonPath) out.push(e)
+    if (out.length === LISTED) break
+  }
+  return out
+}
+
 /**
  * Whether two statements of a size in different documents are further apart than the tolerance:
  * relatively, or, for a bound ("under 6 MB"), outside it by more than the tolerance.
@@ -118,19 +128,35 @@ export const baseImageSize = defineKind({
     const byImage = new Map<string, typeof claims>()
     for (const e of claims) {
       const key = normalizeRef(e.claim.baseImage)
-      byImage.set(key, [...(byImage.get(key) ?? []), e])
+      const group = byImage.get(key)
+      if (group) group.push(e)
+      else byImage.set(key, [e])
     }
     for (const group of byImage.values()) {
+      const perLesson = new Map<string, number>()
+      for (const e of group) perLesson.set(e.lessonPath, (perLesson.get(e.lessonPath) ?? 0) + 1)
+      if (perLesson.size < 2) continue
+      // Most courses state a base image the same way everywhere: then no pair needs comparing.
+      const sizes = group.map((e) => e.claim.size)
+      const tightest = Math.min(...group.map((e) => e.settings.size_tolerance_pct))
+      const alike =
+        sizes.every((s) => s.bound === undefined) &&
+        Math.max(...sizes.map((s) => s.bytes)) <=
+          Math.min(...sizes.map((s) => s.bytes)) * (1 + tightest / 100)
       for (const e of group) {
-        const others = group.filter((o) => o.lessonPath !== e.lessonPath)
-        if (others.length === 0) continue
         const tol = e.settings.size_tolerance_pct
-        const bad = others.filter((o) => apart(e.claim.size, o.claim.size, tol))
-        const where = (xs: typeof claims) =>
+        const others = alike
+          ? firstOthers(group, e.lessonPath)
+          : group.filter((o) => o.lessonPath !== e.lessonPath)
+        if (others.length === 0) continue
+        const count = group.length - (perLesson.get(e.lessonPath) ?? 0)
+        const bad = alike ? [] : others.filter((o) => apart(e.claim.size, o.claim.size, tol))
+        const where = (xs: typeof claims, of = xs.length) =>
           xs
             .slice(0, LISTED)
             .map((o) => `${o.claim.size.text} at ${o.path}:${o.claim.source.line}`)
-            .join(', ') + (xs.length > LISTED ? ` and ${xs.length - LISTED} more` : '')
+            .join(', ') +
+          (of > Math.min(xs.length, LISTED) ? ` and ${of - Math.min(xs.length, LISTED)} more` : '')
         out.set(e.claim, [
           bad.length > 0
             ? fail(
@@ -138,7 +164,10 @@ export const baseImageSize = defineKind({
                 `says ${e.claim.baseImage} is ${e.claim.size.text}; another lesson of this run says ${where(bad)}, beyond ±${tol}%`,
                 { expected: e.claim.size.text, measured: bad.map((o) => o.claim.size.text).join(', ') },
               )
-            : pass(ACROSS, `${others.length} statement(s) in other lessons agree (${where(others)})`),
+            : pass(
+                ACROSS,
+                `${count} statement(s) in other lessons agree (${where(others.slice(0, 1), count)})`,
+              ),
         ])
       }
     }

@@ -144,7 +144,9 @@ export const buildCommand = defineKind({
 function copies(version: FileVersion, files: Record<string, FileVersion>): Check[] {
   const defined = Object.keys(files)
   const wrong = copiedSources(version).flatMap(({ source, line }) => {
-    if (defined.some((d) => d === source || d.startsWith(`${source}/`))) return []
+    if (files[source] !== undefined) return []
+    const dir = `${source}/`
+    if (defined.some((d) => d.startsWith(dir))) return []
     const near = nearName(source, defined)
     return near ? [{ source, line, near }] : []
   })

@@ -25,6 +25,7 @@ import {
   fail,
   Iterations,
   MEASURED,
+  normalizeRef,
   pass,
   sameImage,
   sameImageLoosely,
@@ -203,9 +204,7 @@ export const imageSize = defineKind({
         ),
       )
     }
-    const same = ctx.claims.filter(
-      (c): c is typeof claim => c.kind === claim.kind && c !== claim && sameSized(claim, c as SizeClaim),
-    )
+    const same = sameSizedOf(ctx).get(claim) ?? []
     if (claim.dockerfile === undefined && claim.version === undefined && same.length === 0) {
       const below = belowBase(claim, ctx)
       return [
@@ -274,6 +273,60 @@ export const imageSize = defineKind({
 })
 
 /**
+ * Each size claim of the document with the others that speak of the same image, worked out once
+ * per document: the keys each comparison needs are made once per claim.
+ */
+const SAME = {}
+function sameSizedOf(ctx: CheckContext): Map<AnyClaim, SizeClaim[]> {
+  return ctx.shared(SAME, () => {
+    const sized = ctx.claims.filter((c): c is SizeClaim => c.kind === 'image-size')
+    const keys = sized.map((c) => ({
+      claim: c,
+      version: c.version ? `${c.version.file}\0${c.version.line}` : undefined,
+      key:
+        c.dockerfile === undefined
+          ? undefined
+          : versionKey({ dockerfile: c.dockerfile, name: c.image ?? '' }),
+      image: c.image === undefined ? undefined : normalizeRef(c.image),
+    }))
+    const out = new Map<AnyClaim, SizeClaim[]>()
+    for (const a of keys) {
+      const same: SizeClaim[] = []
+      for (const b of keys) {
+        if (a === b) continue
+        const hit =
+          a.version !== undefined || b.version !== undefined
+            ? a.version === b.version
+            : a.key !== undefined && b.key !== undefined
+              ? a.key === b.key || (a.image !== undefined && a.image === b.image)
+              : a.image !== undefined &&
+                b.image !== undefined &&
+                (a.image === b.image || sameSized(a.claim, b.claim))
+        if (hit) same.push(b.claim)
+      }
+      out.set(a.claim, same)
+    }
+    return out
+  })
+}
+
+/** The family's base image statements by image, gathered once per document. */
+const BASES = {}
+function baseStatementsOf(ctx: CheckContext): Map<string, (SizeClaim & { baseImage: string })[]> {
+  return ctx.shared(BASES, () => {
+    const out = new Map<string, (SizeClaim & { baseImage: string })[]>()
+    for (const c of ctx.familyClaims) {
+      if (c.kind !== 'base-image-size' || typeof c.baseImage !== 'string') continue
+      const key = normalizeRef(c.baseImage)
+      const list = out.get(key)
+      if (list) list.push(c as SizeClaim & { baseImage: string })
+      else out.set(key, [c as SizeClaim & { baseImage: string }])
+    }
+    return out
+  })
+}
+
+/**
  * An image holds its base image's layers, so it cannot be smaller than the size the documents
  * state for that base: "~400MB" built FROM python:3.12 when python:3.12 is "880MB".
  */
@@ -281,10 +334,7 @@ function belowBase(claim: SizeClaim, ctx: CheckContext): Check[] {
   const version = versionOf(claim, ctx, ctx.doc)
   const base = version ? baseImageOf(version.content) : undefined
   if (!base || version?.templates?.length) return []
-  const statements = ctx.familyClaims.filter(
-    (c): c is SizeClaim & { baseImage: string } =>
-      c.kind === 'base-image-size' && typeof c.baseImage === 'string' && sameImage(c.baseImage, base),
-  )
+  const statements = baseStatementsOf(ctx).get(normalizeRef(base)) ?? []
   const tol = ctx.settings.size_tolerance_pct
   const [, hi] = sizeInterval(claim.size, tol)
   const larger = statements.find((b) => sizeInterval(b.size, tol)[0] > hi)
@@ -297,11 +347,13 @@ function belowBase(claim: SizeClaim, ctx: CheckContext): Check[] {
       ),
     ]
   }
-  if (statements.length === 0) return []
+  const [first] = statements
+  if (!first) return []
+  const more = statements.length > 1 ? ` and ${statements.length - 1} more time(s)` : ''
   return [
     pass(
       NOT_BELOW_BASE,
-      `${base} is stated as ${statements.map((b) => `${b.size.text} (${ctx.where(b.source.file, b.source.line)})`).join(', ')}`,
+      `${base} is stated as ${first.size.text} (${ctx.where(first.source.file, first.source.line)})${more}`,
     ),
   ]
 }

@@ -36,6 +36,8 @@ export const MEASURED = 'measured on the built image'
  */
 export class CheckContext {
   readonly iterations: Iterations
+  private familyClaimsCache: AnyClaim[] | undefined
+  private readonly sharedValues = new Map<unknown, unknown>()
 
   constructor(
     readonly doc: Document,
@@ -59,7 +61,20 @@ export class CheckContext {
 
   /** Claims of every document of the family, this document's first. */
   get familyClaims(): AnyClaim[] {
-    return [this.claims, ...this.family.docs.filter((d) => d.doc !== this.doc).map((d) => d.claims)].flat()
+    this.familyClaimsCache ??= [
+      this.claims,
+      ...this.family.docs.filter((d) => d.doc !== this.doc).map((d) => d.claims),
+    ].flat()
+    return this.familyClaimsCache
+  }
+
+  /**
+   * Something worked out once per document for all of its claims (a kind's grouping of them):
+   * `make` runs on first use of `key`.
+   */
+  shared<T>(key: object, make: () => T): T {
+    if (!this.sharedValues.has(key)) this.sharedValues.set(key, make())
+    return this.sharedValues.get(key) as T
   }
 
   /** "line 12" in this document, "x.md:12" in another. */

@@ -5,8 +5,12 @@
  * repository written without its namespace).
  */
 
-/** A reference with Docker Hub's implicit parts made explicit-free and the default tag added. */
-export function normalizeRef(ref: string): string {
+import { memoize } from '../../memo.js'
+
+/** A reference with Docker Hub's implicit parts left out and the default tag added. */
+export const normalizeRef: (ref: string) => string = memoize(normalizeUncached)
+
+function normalizeUncached(ref: string): string {
   let r = ref.trim()
   r = r.replace(/^(?:docker\.io|index\.docker\.io|registry-1\.docker\.io)\//, '')
   r = r.replace(/^library\//, '')
@@ -17,14 +21,18 @@ export function normalizeRef(ref: string): string {
 }
 
 /** The repository of a reference, without its tag or digest. @example "alexellis2/href-counter" */
-export function repositoryOf(ref: string): string {
+export const repositoryOf: (ref: string) => string = memoize(repositoryUncached)
+
+function repositoryUncached(ref: string): string {
   const r = normalizeRef(ref).replace(/@.*$/, '')
   const colon = r.lastIndexOf(':')
   return colon > r.lastIndexOf('/') ? r.slice(0, colon) : r
 }
 
 /** The tag of a reference (`latest` when none is written). */
-export function tagOf(ref: string): string {
+export const tagOf: (ref: string) => string = memoize(tagUncached)
+
+function tagUncached(ref: string): string {
   const r = normalizeRef(ref).replace(/@.*$/, '')
   const colon = r.lastIndexOf(':')
   return colon > r.lastIndexOf('/') ? r.slice(colon + 1) : 'latest'

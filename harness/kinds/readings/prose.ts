@@ -10,6 +10,7 @@
  * summary under "Output:").
  */
 import { isDockerfile } from '../../dockerfile/index.js'
+import { memoize } from '../../memo.js'
 import {
   type FileVersion,
   HAS_PROSE_SIZE,
@@ -467,10 +468,12 @@ function readSentence(x: Extraction, item: ProseItem, named: ImageStatement[]): 
   const here = item.here
   const target = here && here !== x.baseline ? here : x.final
   const out = empty(item, target)
-  const lineAt = lineFinder(x, item)
-  const covered = new Set<number>()
   const sizes = HAS_PROSE_SIZE.test(text)
   const percents = HAS_PERCENT.test(text)
+  // Most sentences state no size and no percentage: nothing more to read in them.
+  if (!sizes && !percents) return out
+  const lineAt = lineFinder(x, item)
+  const covered = new Set<number>()
   const near = (at: number) => [...covered].some((c) => Math.abs(c - at) < 3)
 
   if (sizes) {
@@ -591,16 +594,15 @@ const GENERIC_IMAGE = new RegExp(
   'gi',
 )
 
-/** One pattern for every image the document names, then a size it "is": made once per document. */
-const namedImagePattern: Reading<RegExp | undefined> = (x) => {
-  const names = x.read(imageNames).named
-  if (names.length === 0) return undefined
-  const refs = names.map((ref) => ref.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')
-  return new RegExp(
-    String.raw`(?<![\w./:-])(${refs})(?![\w./:-])["”'’]?(?:\s+(?:image|that|we|you|built|just|have)){0,4}\s+${LINKERS}(${SIZE})`,
-    'gi',
-  )
-}
+/** The pattern of one named image followed by a size it "is", made once per name. */
+const namedImagePattern = memoize(
+  (ref: string) =>
+    new RegExp(
+      String.raw`(?<![\w./:-])(${ref.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')})(?![\w./:-])["”'’]?(?:\s+(?:image|that|we|you|built|just|have)){0,4}\s+${LINKERS}(${SIZE})`,
+      'gi',
+    ),
+  1000,
+)
 
 /** "your image is 880MB in size", "our new docker image is around 100MB", "our `myapp` is 200+MB". */
 function imageStatements(
@@ -611,9 +613,10 @@ function imageStatements(
   lineAt: (snippet: string) => number,
 ): ImageStatement[] {
   const out: ImageStatement[] = []
-  // A named image: one the document builds or names in its commands.
-  const named = x.read(namedImagePattern)
-  for (const m of named ? text.matchAll(named) : []) {
+  // A named image: one the document builds or names in its commands (looked for only where one is written).
+  const lower = text.toLowerCase()
+  const mentioned = x.read(imageNames).named.filter((n) => lower.includes(n.toLowerCase()))
+  for (const m of mentioned.flatMap((n) => [...text.matchAll(namedImagePattern(n))])) {
     const ref = m[1] ?? ''
     const size = parseSize(m[2] ?? '')
     const at = (m.index ?? 0) + m[0].length - (m[2] ?? '').length
@@ -626,7 +629,7 @@ function imageStatements(
       line: lineAt(m[2] ?? ''),
     })
   }
-  for (const m of text.matchAll(GENERIC_IMAGE)) {
+  for (const m of /\b(?:image|build)\b/i.test(text) ? text.matchAll(GENERIC_IMAGE) : []) {
     const size = parseSize(m[3] ?? '')
     const at = (m.index ?? 0) + m[0].length - (m[3] ?? '').length
     if (!size || taken(at) || out.some((s) => s.size.text === size.text)) continue
@@ -708,7 +711,12 @@ function baseStatements(
       ],
     ],
   ]
+  const parens = text.includes('(')
+  const inSize = /\bin\s+size\b/i.test(text)
   for (const [pattern, read] of patterns) {
+    // Cheap tests first: two shapes need a parenthesis, one the words "in size".
+    if ((pattern === BASE_PAREN || pattern === SIZE_PAREN) && !parens) continue
+    if (pattern === BASE_IN_SIZE && !inSize) continue
     for (const m of text.matchAll(pattern)) {
       const [baseImage, sizeText, at, bound] = read(m)
       if (baseImage) add(baseImage, sizeText, at, bound)
