@@ -7,9 +7,9 @@
  * A failure is judged true only when `bench/corpus-reviewed.yaml` lists it (document, line,
  * claim title) with the reviewer's reason; any other failure is reported as a suspected false
  * failure, and a reviewed failure no longer reported as stale. The corpus is then verified once
- * more as one run, where lessons are checked against each other (the same base image stated
- * with different sizes in two documents): failures only that run reports are listed with their
- * document too. Not part of `npm test`: it reads documents outside the project.
+ * more as one run (`verify DIR`), the way a course's chapter is: failures that only the documents
+ * read together find (a lesson cited by the wrong number) are listed with their document, and
+ * reviewed the same way. Not part of `npm test`: it reads documents outside the project.
  *
  *   npm run bench:corpus [-- --corpus DIR] [--write-readme]
  *
@@ -64,8 +64,8 @@ interface Failure {
   reason: string
   /** The reviewer's reason when the failure is judged true. */
   reviewed?: string
-  /** Reported only when the corpus is verified as one run (a check across its documents). */
-  acrossRun?: boolean
+  /** Found only when the whole corpus is verified as one run. */
+  together?: boolean
 }
 
 interface Row {
@@ -108,25 +108,7 @@ function run(doc: string, json: string): Promise<{ code: number; stderr: string 
   })
 }
 
-/** The claims of each document when the whole corpus is verified as one run. */
-async function measureTogether(
-  corpus: string,
-  scratch: string,
-): Promise<Map<string, Report['documents'][number]>> {
-  const json = join(scratch, 'together.json')
-  const { code, stderr } = await run(corpus, json)
-  if (!existsSync(json))
-    throw new Error(`lessonproof exited ${code} on the corpus without a report:\n${stderr}`)
-  const report = Report.parse(JSON.parse(await readFile(json, 'utf8')))
-  return new Map(report.documents.map((d) => [basename(d.path), d]))
-}
-
-async function measure(
-  doc: string,
-  scratch: string,
-  reviewed: Reviewed,
-  together: Report['documents'][number] | undefined,
-): Promise<Row> {
+async function measure(doc: string, scratch: string, reviewed: Reviewed): Promise<Row> {
   const name = basename(doc)
   const json = join(scratch, `${name}.json`)
   const { code, stderr } = await run(doc, json)
@@ -137,20 +119,12 @@ async function measure(
   const kinds: Record<string, number> = {}
   for (const c of claims) kinds[c.kind] = (kinds[c.kind] ?? 0) + 1
   const judged = reviewed.documents[name] ?? []
-  const alone = claims.filter((c) => c.verdict === 'fail')
-  const acrossRun = (together?.claims ?? []).filter(
-    (c) => c.verdict === 'fail' && !alone.some((a) => a.line === c.line && a.title === c.title),
-  )
-  const failures = [...alone, ...acrossRun].map((c): Failure => {
-    const entry = judged.find((r) => r.line === c.line && r.claim === c.title)
-    return {
-      line: c.line,
-      claim: c.title,
-      reason: c.reason,
-      ...(entry ? { reviewed: entry.reason } : {}),
-      ...(alone.includes(c) ? {} : { acrossRun: true }),
-    }
-  })
+  const failures = claims
+    .filter((c) => c.verdict === 'fail')
+    .map((c): Failure => {
+      const entry = judged.find((r) => r.line === c.line && r.claim === c.title)
+      return { line: c.line, claim: c.title, reason: c.reason, ...(entry ? { reviewed: entry.reason } : {}) }
+    })
   const stale = judged.filter((r) => !failures.some((f) => f.line === r.line && f.claim === r.claim))
   const row: Row = {
     document: name,
@@ -158,13 +132,47 @@ async function measure(
     claims: claims.length,
     kinds,
     pass: claims.filter((c) => c.verdict === 'pass').length,
-    fail: alone.length,
+    fail: failures.length,
     blocked: claims.filter((c) => c.verdict === 'blocked').length,
     failures,
     stale,
   }
   if (lesson?.error) row.unreadable = lesson.error.message.split('\n')[0] ?? ''
   return row
+}
+
+/**
+ * The corpus verified as one run: the failures it finds that the document's own run did not
+ * (checks across documents), added to the document's row.
+ */
+async function measureTogether(
+  corpus: string,
+  scratch: string,
+  reviewed: Reviewed,
+  rows: Row[],
+): Promise<void> {
+  const json = join(scratch, 'corpus-run.json')
+  const { code, stderr } = await run(corpus, json)
+  if (!existsSync(json))
+    throw new Error(`lessonproof exited ${code} on the corpus without a report:\n${stderr}`)
+  const report = Report.parse(JSON.parse(await readFile(json, 'utf8')))
+  for (const doc of report.documents) {
+    const row = rows.find((r) => r.document === basename(doc.path))
+    if (!row) continue
+    const judged = reviewed.documents[row.document] ?? []
+    for (const c of doc.claims) {
+      if (c.verdict !== 'fail' || row.failures.some((f) => f.line === c.line && f.claim === c.title)) continue
+      const entry = judged.find((r) => r.line === c.line && r.claim === c.title)
+      row.failures.push({
+        line: c.line,
+        claim: c.title,
+        reason: c.reason,
+        together: true,
+        ...(entry ? { reviewed: entry.reason } : {}),
+      })
+      row.stale = row.stale.filter((s) => !(s.line === c.line && s.claim === c.title))
+    }
+  }
 }
 
 const kindsText = (kinds: Record<string, number>) =>
@@ -175,17 +183,7 @@ const kindsText = (kinds: Record<string, number>) =>
 
 function rows(results: Row[]): string[][] {
   return [
-    [
-      'document',
-      'exit',
-      'claims',
-      'by kind',
-      'pass',
-      'fail',
-      'blocked',
-      'fail with the others',
-      'suspected false',
-    ],
+    ['document', 'exit', 'claims', 'by kind', 'pass', 'fail', 'blocked', 'fail together', 'suspected false'],
     ...results.map((r) => [
       r.document,
       String(r.exit),
@@ -194,7 +192,7 @@ function rows(results: Row[]): string[][] {
       String(r.pass),
       String(r.fail),
       String(r.blocked),
-      String(r.failures.filter((f) => f.acrossRun).length),
+      String(r.failures.filter((f) => f.together).length),
       String(r.failures.filter((f) => !f.reviewed).length),
     ]),
   ]
@@ -211,8 +209,8 @@ function failureLines(results: Row[]): string[] {
     if (r.unreadable) out.push(`- ${r.document}: **unreadable**: ${r.unreadable}`)
     for (const f of r.failures) {
       const verdict = f.reviewed ? `true: ${f.reviewed}` : '**suspected false failure**'
-      const together = f.acrossRun ? ' (with the other documents)' : ''
-      out.push(`- ${r.document}:${f.line} ${f.claim}${together} — ${f.reason} — ${verdict}`)
+      const together = f.together ? ' (with the other documents)' : ''
+      out.push(`- ${r.document}:${f.line}${together} ${f.claim} — ${f.reason} — ${verdict}`)
     }
     for (const s of r.stale)
       out.push(`- ${r.document}:${s.line} ${s.claim} — **stale**: reviewed as true, no longer reported`)
@@ -227,7 +225,7 @@ function summary(results: Row[]): { text: string; bad: number } {
   const stale = results.reduce((n, r) => n + r.stale.length, 0)
   const claims = results.reduce((n, r) => n + r.claims, 0)
   return {
-    text: `${results.length} documents, ${claims} claims, ${unreadable} unreadable, ${failures.length} failures: ${failures.length - suspected} judged true, ${suspected} suspected false; ${stale} stale reviewed entries.`,
+    text: `${results.length} documents, ${claims} claims, ${unreadable} unreadable, ${failures.length} failures (${failures.filter((f) => f.together).length} found with the documents read together): ${failures.length - suspected} judged true, ${suspected} suspected false; ${stale} stale reviewed entries.`,
     bad: unreadable + suspected + stale,
   }
 }
@@ -241,10 +239,10 @@ function section(results: Row[], corpus: string): string {
 \`npm run bench:corpus\` (\`bench/corpus-docs.ts\`) runs \`lessonproof verify DOC --static --json FILE\`
 on each document of a corpus of public Docker documents it was not written around (lessons of
 another course, Docker's documentation, blog posts, READMEs; \`${corpus.split(sep).slice(-3).join('/')}\`, kept outside
-the project), then once on the whole corpus, where documents are checked against each other
-("fail with the others": failures only that run reports). A failure counts as true only when
-\`bench/corpus-reviewed.yaml\` lists it with the reviewer's reason; every other failure is a
-suspected false failure. Not part of \`npm test\`.
+the project), then on the whole corpus as one run, as a course's chapter is verified: "fail together"
+counts the failures only that run finds (a lesson cited by the wrong number). A failure counts as
+true only when \`bench/corpus-reviewed.yaml\` lists it with the reviewer's reason; every other failure
+is a suspected false failure. Not part of \`npm test\`.
 
 ${markdownTable(rows(results))}
 
@@ -275,12 +273,12 @@ async function main(): Promise<number> {
   const scratch = await mkdtemp(join(tmpdir(), 'lessonproof-corpus-'))
   try {
     const results: Row[] = []
-    const together = await measureTogether(corpus, scratch)
     for (const doc of docs) {
-      const row = await measure(join(corpus, doc), scratch, reviewed, together.get(doc))
+      const row = await measure(join(corpus, doc), scratch, reviewed)
       results.push(row)
       process.stdout.write(`  ${doc}: exit ${row.exit}, ${row.claims} claims, ${row.fail} failing\n`)
     }
+    await measureTogether(corpus, scratch, reviewed, results)
     const table = rows(results)
     const widths = table[0]?.map((_, i) => Math.max(...table.map((r) => (r[i] ?? '').length))) ?? []
     process.stdout.write(

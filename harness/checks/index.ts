@@ -4,11 +4,10 @@
  * run, a blocked check that says what it would need.
  */
 import { type Claim, kindOf } from '../kinds/index.js'
-import type { RunClaim } from '../kinds/kit/index.js'
-import { blocked, type CheckContext, MEASURED } from '../kinds/kit/index.js'
+import { blocked, type CheckContext, type Course, MEASURED, type RunClaim } from '../kinds/kit/index.js'
 import { type Check, type Verdict, verdictOf } from '../model/index.js'
 
-export { CheckContext, type Family } from '../kinds/kit/index.js'
+export { CheckContext, type Course, courseDocument, type Family } from '../kinds/kit/index.js'
 
 /** Why a static run cannot check a measured claim, unless its kind says better. */
 function staticReason(claim: Claim): string {
@@ -29,15 +28,23 @@ export function checkedAcrossRun(claim: Claim): boolean {
   return kindOf(claim).acrossRun !== undefined
 }
 
-/** The checks each kind makes across every lesson of the run, per claim. */
-export function checkAcrossRun(entries: RunClaim<Claim>[]): Map<Claim, Check[]> {
+/**
+ * The checks each kind makes across every document of the run, per claim: made once every
+ * document is read (the same base image in two lessons, a lesson cited by number).
+ */
+export function checkAcrossRun(entries: RunClaim<Claim>[], course: Course): Map<Claim, Check[]> {
   const out = new Map<Claim, Check[]>()
   const byKind = new Map<string, RunClaim<Claim>[]>()
-  for (const e of entries) byKind.set(e.claim.kind, [...(byKind.get(e.claim.kind) ?? []), e])
+  for (const e of entries) {
+    const group = byKind.get(e.claim.kind)
+    if (group) group.push(e)
+    else byKind.set(e.claim.kind, [e])
+  }
   for (const [kind, claims] of byKind) {
     const across = kindOf({ kind }).acrossRun
     if (!across) continue
-    for (const [claim, checks] of across(claims as never) as Map<Claim, Check[]>) out.set(claim, checks)
+    for (const [claim, checks] of across(claims as never, course) as Map<Claim, Check[]>)
+      out.set(claim, checks)
   }
   return out
 }

@@ -207,7 +207,7 @@ describe('--json', () => {
 
     const report = Report.parse(JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')))
     expect(report).toMatchObject({ tool: 'lessonproof', mode: 'static', exitCode: 1, staleLedger: [] })
-    expect(report.totals).toEqual({ pass: 9, fail: 1, ledgered: 0, blocked: 4, errors: 0 })
+    expect(report.totals).toEqual({ pass: 11, fail: 1, ledgered: 0, blocked: 4, errors: 0 })
     expect(report.documents.map((l) => l.path)).toEqual(['lessons/good.md', 'lessons/wrong.md'])
 
     const wrong = report.documents[1]
@@ -215,6 +215,7 @@ describe('--json', () => {
     const at = (text: string, from = 0) => lines.indexOf(text, from) + 1
     expect(wrong?.claims.map((c) => [c.kind, c.line, c.verdict])).toEqual([
       ['dockerfile', at('```dockerfile'), 'pass'],
+      ['image-tag', at('FROM python:3.12'), 'pass'],
       ['build-command', at('docker build -t app:naive -f Dockerfile.naive .'), 'pass'],
       ['dockerfile', at('```dockerfile', at('```dockerfile')), 'pass'],
       ['build-command', at('docker build -t app:slim -f Dockerfile.slim .'), 'pass'],

@@ -5,7 +5,15 @@
 import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { relative, resolve, sep } from 'node:path'
-import { CheckContext, checkAcrossRun, checkClaim, checkedAcrossRun, type Family } from '../checks/index.js'
+import {
+  CheckContext,
+  type Course,
+  checkAcrossRun,
+  checkClaim,
+  checkedAcrossRun,
+  courseDocument,
+  type Family,
+} from '../checks/index.js'
 import { extractClaims } from '../claims/index.js'
 import { DocumentError } from '../errors.js'
 import type { Claim } from '../kinds/index.js'
@@ -60,10 +68,19 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult<Claim
   // Reading every file ahead keeps the disk busy while lessons are parsed one after another.
   const reads = new Map(files.map((f) => [f, readAhead(resolve(cwd, f))]))
   const byPath = new Map<string, VerifiedDocument<Claim>>()
-  // Claims checked against the other lessons too, kept until every lesson is checked.
+  // Claims checked against the other documents too, kept until every lesson is checked, and
+  // what each document says of its place in the course (small).
   const acrossRun: (RunClaim<Claim> & { verified: VerifiedClaim<Claim> })[] = []
+  const course: Course = { documents: [] }
   for (const [lessonPath, paths] of groups) {
-    const { documents: verified, settings } = await verifyFamily(lessonPath, paths, cwd, options, reads)
+    const { documents: verified, settings } = await verifyFamily(
+      lessonPath,
+      paths,
+      cwd,
+      options,
+      reads,
+      course,
+    )
     for (const doc of verified) {
       byPath.set(doc.path, doc)
       for (const c of doc.claims) {
@@ -72,7 +89,7 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult<Claim
       }
     }
   }
-  const extra = checkAcrossRun(acrossRun)
+  const extra = checkAcrossRun(acrossRun, course)
   for (const entry of acrossRun) {
     const checks = extra.get(entry.claim)
     if (checks && checks.length > 0)
@@ -131,8 +148,10 @@ async function verifyFamily(
   cwd: string,
   options: VerifyOptions,
   reads: Map<string, Promise<Uint8Array>>,
+  course: Course,
 ): Promise<{ documents: VerifiedDocument<Claim>[]; settings: Settings }> {
   const loaded = await Promise.all(paths.map((path) => load(path, cwd, reads.get(path))))
+  for (const item of loaded) if ('doc' in item) course.documents.push(courseDocument(item.doc))
   const family: Family = { lesson: undefined, docs: [] }
   for (const item of loaded) {
     if ('doc' in item) {

@@ -66,15 +66,17 @@ describe('an unreadable document', () => {
     expect(broken?.error?.line).toBe(3)
     expect(broken?.claims.map((c) => [c.kind, c.line, c.verdict])).toEqual([
       ['dockerfile', 8, 'pass'],
+      ['image-tag', 9, 'pass'],
       ['build-command', 14, 'pass'],
     ])
     expect(failing?.claims.map((c) => [c.kind, c.verdict])).toEqual([
       ['dockerfile', 'pass'],
+      ['image-tag', 'pass'],
       ['build-command', 'fail'],
     ])
 
     const text = formatText(report, false)
-    expect(text).toContain('docs/broken.md  (unreadable; its body read: 2 pass, 0 fail, 0 blocked)')
+    expect(text).toContain('docs/broken.md  (unreadable; its body read: 3 pass, 0 fail, 0 blocked)')
     expect(text).toContain(
       'docs/failing.md:9 docker build -f Dockerfile names a Dockerfile the lesson defines',
     )

@@ -7,6 +7,7 @@ import { z } from 'zod'
 import { type Check, ClaimBase, type Iteration } from '../../model/index.js'
 import type { Settings } from '../../settings/index.js'
 import type { CheckContext } from './context.js'
+import type { Course } from './course.js'
 import type { Draft, Extraction } from './extraction.js'
 import type { Iterations } from './iterations.js'
 
@@ -56,10 +57,11 @@ export interface KindDefinition<K extends string, S extends z.ZodRawShape> {
   /** `false` for a claim that a static check settles (a Dockerfile parses); how it is measured otherwise. */
   measured: false | Measured<ClaimOfShape<K, S>>
   /**
-   * Checks against the other lessons of the run (the same base image stated in two lessons),
-   * made once every lesson is checked: the extra checks of each claim that has some.
+   * Checks that need the other documents of the run, made once every document is read, beside
+   * each claim's `check`: the same base image stated in two lessons (the run's claims of this
+   * kind), a lesson cited by number (the course's tables of lessons and frontmatter).
    */
-  acrossRun?(claims: RunClaim<ClaimOfShape<K, S>>[]): Map<ClaimOfShape<K, S>, Check[]>
+  acrossRun?(claims: RunClaim<ClaimOfShape<K, S>>[], course: Course): Map<ClaimOfShape<K, S>, Check[]>
 }
 
 type Schema<K extends string, S extends z.ZodRawShape> = z.ZodObject<
