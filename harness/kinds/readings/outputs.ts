@@ -179,16 +179,31 @@ export const histories: Reading<History[]> = (x) =>
     return [{ table, image, it: x.iterations.byTag(image), layers, truncated: table.truncated ?? false }]
   })
 
-const STEP = /=>\s+\[(?:([\w.-]+)\s+)?(\d+)\/(\d+)\]\s+(.+?)\s{2,}(\d+(?:\.\d+)?)s\b/
+/**
+ * A numbered BuildKit step, with or without its timing: `=> [builder 2/4] RUN …   1.8s`,
+ * `=> CACHED [2/5] WORKDIR /app`, `#7 [stage-1 3/6] COPY . .` (`--progress=plain`); a note may follow
+ * the timing (`1.8s <-- faster`).
+ */
+const STEP =
+  /^\s*(?:=>|#\d+)\s+(?:CACHED\s+)?\[(?:([\w.-]+)\s+)?(\d+)\/(\d+)\]\s+(.+?)(?:\s{2,}(\d+(?:\.\d+)?)s\b.*)?\s*$/
+/** A step of the classic builder: `Step 3/9 : RUN pip install …`. */
+const CLASSIC_STEP = /^\s*Step\s+(\d+)\/(\d+)\s*:\s*(.+?)\s*$/
+/** Lines only BuildKit prints, and lines only the classic builder prints. */
+const BUILDKIT_LINE = /^\s*(?:\[\+\]\s+Building\b|=>\s|#\d+\s+(?:\[|DONE\b|CACHED\b|naming\b))/
+const CLASSIC_LINE =
+  /^\s*(?:Step\s+\d+\/\d+\s*:|Successfully (?:built|tagged)\b|Sending build context to Docker daemon\b|\s*--->\s)/
 
-/** A numbered step of a BuildKit log as a lesson shows it: `=> [builder 2/4] RUN …   1.8s`. */
+/** A numbered step of a build log as a lesson shows it. */
 export interface LoggedStep {
   line: number
   stage: string
   index: number
   total: number
   instruction: string
-  seconds: number
+  /** The step's time, where the log shows one. */
+  seconds?: number
+  /** Numbered by the classic builder (`Step n/N`): every instruction of the file counts. */
+  classic?: true
 }
 
 /** The output of a `docker build` the document shows. */
@@ -198,6 +213,22 @@ export interface BuildLog {
   dockerfile: string
   it: Iteration | undefined
   steps: LoggedStep[]
+  /** The first line only BuildKit prints and the first only the classic builder prints, when both are there. */
+  mixed?: { buildkit: { line: number; text: string }; classic: { line: number; text: string } }
+}
+
+function loggedStep(text: string, line: number): LoggedStep | undefined {
+  const m = STEP.exec(text)
+  if (m) {
+    const [, stage = '', index = '0', total = '0', instruction = '', seconds] = m
+    const step: LoggedStep = { line, stage, index: Number(index), total: Number(total), instruction }
+    if (seconds !== undefined) step.seconds = Number(seconds)
+    return step
+  }
+  const c = CLASSIC_STEP.exec(text)
+  if (!c) return undefined
+  const [, index = '0', total = '0', instruction = ''] = c
+  return { line, stage: '', index: Number(index), total: Number(total), instruction, classic: true }
 }
 
 export const buildLogs: Reading<BuildLog[]> = (x) =>
@@ -206,22 +237,23 @@ export const buildLogs: Reading<BuildLog[]> = (x) =>
     const build = argv ? dockerBuild(argv) : undefined
     if (!build) return []
     const image = build.tag ?? '?'
-    const steps = output.text.split('\n').flatMap((text, i): LoggedStep[] => {
-      const m = STEP.exec(text)
-      if (!m) return []
-      const [, stage = '', index = '0', total = '0', instruction = '', seconds = '0'] = m
-      return [
-        {
-          line: output.line + 1 + i,
-          stage,
-          index: Number(index),
-          total: Number(total),
-          instruction,
-          seconds: Number(seconds),
-        },
-      ]
+    const steps: LoggedStep[] = []
+    let buildkit: { line: number; text: string } | undefined
+    let classic: { line: number; text: string } | undefined
+    output.text.split('\n').forEach((text, i) => {
+      const line = output.line + 1 + i
+      const step = loggedStep(text, line)
+      if (step) steps.push(step)
+      if (!buildkit && BUILDKIT_LINE.test(text)) buildkit = { line, text: text.trim() }
+      if (!classic && CLASSIC_LINE.test(text)) classic = { line, text: text.trim() }
     })
-    return [
-      { output, image, dockerfile: build.file, it: x.iterations.all.find((i) => i.tag === image), steps },
-    ]
+    const log: BuildLog = {
+      output,
+      image,
+      dockerfile: build.file,
+      it: x.iterations.all.find((i) => i.tag === image),
+      steps,
+    }
+    if (buildkit && classic) log.mixed = { buildkit, classic }
+    return [log]
   })
