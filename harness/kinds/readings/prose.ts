@@ -634,7 +634,12 @@ function imageStatements(
     const at = (m.index ?? 0) + m[0].length - (m[3] ?? '').length
     if (!size || taken(at) || out.some((s) => s.size.text === size.text)) continue
     // "the original build size of 880 MB" is the first image; "your image is 880MB" the one built here.
-    const subject = m[1] ? iterationSubject(x.baseline) : speaksOf(x, item, currentIteration(x, item)).now
+    // Where the document builds one image only, "our first image" is one it does not show.
+    const subject = m[1]
+      ? x.baseline !== x.final
+        ? iterationSubject(x.baseline)
+        : undefined
+      : speaksOf(x, item, currentIteration(x, item)).now
     if (!subject) continue
     out.push({ size, subject, quote: sentenceOf(text, at), line: lineAt(m[3] ?? '') })
   }
