@@ -8,6 +8,7 @@ import {
   classicSteps,
   type DockerfileModel,
   parseDockerfile,
+  type Stage,
   buildSteps as stepsOf,
 } from '../dockerfile/index.js'
 import { filesAt } from '../parse/index.js'
@@ -110,7 +111,9 @@ function label(step: LoggedStep): string {
 function stepProblems(steps: LoggedStep[], model: DockerfileModel, fileName: string): string[] {
   const problems: string[] = []
   const counted = new Set<string>()
-  const classic = classicSteps(model)
+  // Worked out only where the log needs it: most logs are BuildKit's, of a few stages.
+  const classic = steps.some((s) => s.classic) ? classicSteps(model) : []
+  const perStage = new Map<Stage, { keyword: string; args: string }[]>()
   let differs = false
   for (const step of steps) {
     const shown = label(step)
@@ -120,7 +123,11 @@ function stepProblems(steps: LoggedStep[], model: DockerfileModel, fileName: str
       problems.push(`${shown}: ${fileName} has no stage "${step.stage}"`)
       continue
     }
-    const expected = stage ? stepsOf(stage) : classic
+    let expected = classic
+    if (stage) {
+      expected = perStage.get(stage) ?? stepsOf(stage)
+      perStage.set(stage, expected)
+    }
     const where = step.classic ? fileName : step.stage ? `stage ${step.stage}` : fileName
     const countKey = `${step.classic ? 'classic' : step.stage}/${step.total}`
     if (step.total !== expected.length && !counted.has(countKey)) {
