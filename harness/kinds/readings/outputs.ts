@@ -1,4 +1,5 @@
 /** What the document shows commands printing: `docker images` rows, `docker history`, build logs. */
+import { BuildLogError, parseBuildLog } from '../../buildlog/index.js'
 import { type Iteration, type Output, parseSize, type Size, type Table } from '../../model/index.js'
 import { dockerBuild, segments } from '../../parse/index.js'
 import type { Reading } from '../kit/index.js'
@@ -179,15 +180,6 @@ export const histories: Reading<History[]> = (x) =>
     return [{ table, image, it: x.iterations.byTag(image), layers, truncated: table.truncated ?? false }]
   })
 
-/**
- * A numbered BuildKit step, with or without its timing: `=> [builder 2/4] RUN …   1.8s`,
- * `=> CACHED [2/5] WORKDIR /app`, `#7 [stage-1 3/6] COPY . .` (`--progress=plain`); a note may follow
- * the timing (`1.8s <-- faster`).
- */
-const STEP =
-  /^\s*(?:=>|#\d+)\s+(?:CACHED\s+)?\[(?:([\w.-]+)\s+)?(\d+)\/(\d+)\]\s+(.+?)(?:\s{2,}(\d+(?:\.\d+)?)s\b.*)?\s*$/
-/** A step of the classic builder: `Step 3/9 : RUN pip install …`. */
-const CLASSIC_STEP = /^\s*Step\s+(\d+)\/(\d+)\s*:\s*(.+?)\s*$/
 /** Lines only BuildKit prints, and lines only the classic builder prints. */
 const BUILDKIT_LINE = /^\s*(?:\[\+\]\s+Building\b|=>\s|#\d+\s+(?:\[|DONE\b|CACHED\b|naming\b))/
 const CLASSIC_LINE =
@@ -217,18 +209,31 @@ export interface BuildLog {
   mixed?: { buildkit: { line: number; text: string }; classic: { line: number; text: string } }
 }
 
-function loggedStep(text: string, line: number): LoggedStep | undefined {
-  const m = STEP.exec(text)
-  if (m) {
-    const [, stage = '', index = '0', total = '0', instruction = '', seconds] = m
-    const step: LoggedStep = { line, stage, index: Number(index), total: Number(total), instruction }
-    if (seconds !== undefined) step.seconds = Number(seconds)
-    return step
+/**
+ * The numbered steps of a log, read by the build-log reader the engine's logs go through
+ * (BuildKit's screen and plain progress, the classic builder), at their lines in the document.
+ */
+function loggedSteps(text: string, firstLine: number): LoggedStep[] {
+  let log: ReturnType<typeof parseBuildLog>
+  try {
+    log = parseBuildLog(text)
+  } catch (error) {
+    if (error instanceof BuildLogError) return []
+    throw error
   }
-  const c = CLASSIC_STEP.exec(text)
-  if (!c) return undefined
-  const [, index = '0', total = '0', instruction = ''] = c
-  return { line, stage: '', index: Number(index), total: Number(total), instruction, classic: true }
+  return log.steps.map((s) => {
+    const step: LoggedStep = {
+      line: firstLine + s.line - 1,
+      stage: s.stage ?? '',
+      index: s.index,
+      total: s.total,
+      // As shown: a step cut short keeps its mark, which the reader leaves out.
+      instruction: s.truncated ? `${s.instruction} ...` : s.instruction,
+    }
+    if (s.seconds !== undefined) step.seconds = s.seconds
+    if (log.builder === 'classic') step.classic = true
+    return step
+  })
 }
 
 export const buildLogs: Reading<BuildLog[]> = (x) =>
@@ -237,13 +242,11 @@ export const buildLogs: Reading<BuildLog[]> = (x) =>
     const build = argv ? dockerBuild(argv) : undefined
     if (!build) return []
     const image = build.tag ?? '?'
-    const steps: LoggedStep[] = []
+    const steps = loggedSteps(output.text, output.line + 1)
     let buildkit: { line: number; text: string } | undefined
     let classic: { line: number; text: string } | undefined
     output.text.split('\n').forEach((text, i) => {
       const line = output.line + 1 + i
-      const step = loggedStep(text, line)
-      if (step) steps.push(step)
       if (!buildkit && BUILDKIT_LINE.test(text)) buildkit = { line, text: text.trim() }
       if (!classic && CLASSIC_LINE.test(text)) classic = { line, text: text.trim() }
     })
