@@ -1,5 +1,6 @@
 /** What the document shows commands printing: `docker images` rows, `docker history`, build logs. */
-import { BuildLogError, parseBuildLog } from '../../buildlog/index.js'
+import { BuildLogError, type BuildLog as BuildLogModel, parseBuildLog } from '../../buildlog/index.js'
+import { memoize } from '../../memo.js'
 import { type Iteration, type Output, parseSize, type Size, type Table } from '../../model/index.js'
 import { dockerBuild, segments } from '../../parse/index.js'
 import type { Reading } from '../kit/index.js'
@@ -209,18 +210,23 @@ export interface BuildLog {
   mixed?: { buildkit: { line: number; text: string }; classic: { line: number; text: string } }
 }
 
+/** A log read once per text: a course pastes the same log in several lessons. */
+const readLog = memoize((text: string): BuildLogModel | undefined => {
+  try {
+    return parseBuildLog(text)
+  } catch (error) {
+    if (error instanceof BuildLogError) return undefined
+    throw error
+  }
+}, 1000)
+
 /**
  * The numbered steps of a log, read by the build-log reader the engine's logs go through
  * (BuildKit's screen and plain progress, the classic builder), at their lines in the document.
  */
 function loggedSteps(text: string, firstLine: number): LoggedStep[] {
-  let log: ReturnType<typeof parseBuildLog>
-  try {
-    log = parseBuildLog(text)
-  } catch (error) {
-    if (error instanceof BuildLogError) return []
-    throw error
-  }
+  const log = readLog(text)
+  if (!log) return []
   return log.steps.map((s) => {
     const step: LoggedStep = {
       line: firstLine + s.line - 1,
