@@ -76,7 +76,8 @@ const failing = () => claims().filter((x) => x.verdict === 'fail' && x.ledger ==
 
 describe('the run fed to the reporters', () => {
   it('has every outcome a reporter must show', () => {
-    expect(run.code).toBe(2)
+    // A failing claim (1) and an unreadable document (2): exit 3 shows both.
+    expect(run.code).toBe(3)
     expect(report.totals).toMatchObject({ fail: 1, ledgered: 1, errors: 1 })
     expect(report.totals.pass).toBeGreaterThan(0)
     expect(report.totals.blocked).toBeGreaterThan(0)

@@ -171,6 +171,19 @@ describe('Dockerfiles and build commands', () => {
   })
 })
 
+describe('which image a size speaks of', () => {
+  it('gives "our first image" no image where the document builds only one', () => {
+    const checked = check({
+      'lessons/x.md': lesson(
+        NAIVE,
+        'Our first image was >800MB, since it kept every wheel. Your image is 1.1GB.\n',
+      ),
+    })
+    const sizes = checked.filter((c) => c.claim.kind === 'image-size')
+    expect(sizes.map((c) => c.claim.title)).toEqual(['app:naive is 1.1GB (prose)'])
+  })
+})
+
 describe('what the final image holds', () => {
   const multiStage = (...runtime: string[]) =>
     check({

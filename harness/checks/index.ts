@@ -4,7 +4,7 @@
  * run, a blocked check that says what it would need.
  */
 import { type Claim, kindOf } from '../kinds/index.js'
-import { blocked, type CheckContext, type Course, MEASURED } from '../kinds/kit/index.js'
+import { blocked, type CheckContext, type Course, MEASURED, type RunClaim } from '../kinds/kit/index.js'
 import { type Check, type Verdict, verdictOf } from '../model/index.js'
 
 export { CheckContext, type Course, courseDocument, type Family } from '../kinds/kit/index.js'
@@ -23,16 +23,33 @@ function measuredChecks(claim: Claim, ctx: CheckContext): Check[] {
   return [blocked(MEASURED, measured.staticReason?.(claim) ?? staticReason(claim))]
 }
 
-/** Every check of a claim, static then measured, folded into one verdict. */
-export function checkClaim(claim: Claim, ctx: CheckContext): Verdict {
-  return verdictOf([...kindOf(claim).check(claim, ctx), ...measuredChecks(claim, ctx)])
+/** Whether a claim's kind has checks across the run's lessons (so the run keeps it until the end). */
+export function checkedAcrossRun(claim: Claim): boolean {
+  return kindOf(claim).acrossRun !== undefined
 }
 
 /**
- * The verdict once every document of the run is read: a kind that checks against the other
- * documents (a chapter's table of lessons) adds those checks to the claim's own.
+ * The checks each kind makes across every document of the run, per claim: made once every
+ * document is read (the same base image in two lessons, a lesson cited by number).
  */
-export function checkAcrossRun(claim: Claim, verdict: Verdict, course: Course): Verdict {
-  const across = kindOf(claim).acrossRun
-  return across ? verdictOf([...verdict.checks, ...across(claim as never, course)]) : verdict
+export function checkAcrossRun(entries: RunClaim<Claim>[], course: Course): Map<Claim, Check[]> {
+  const out = new Map<Claim, Check[]>()
+  const byKind = new Map<string, RunClaim<Claim>[]>()
+  for (const e of entries) {
+    const group = byKind.get(e.claim.kind)
+    if (group) group.push(e)
+    else byKind.set(e.claim.kind, [e])
+  }
+  for (const [kind, claims] of byKind) {
+    const across = kindOf({ kind }).acrossRun
+    if (!across) continue
+    for (const [claim, checks] of across(claims as never, course) as Map<Claim, Check[]>)
+      out.set(claim, checks)
+  }
+  return out
+}
+
+/** Every check of a claim, static then measured, folded into one verdict. */
+export function checkClaim(claim: Claim, ctx: CheckContext): Verdict {
+  return verdictOf([...kindOf(claim).check(claim, ctx), ...measuredChecks(claim, ctx)])
 }

@@ -182,6 +182,22 @@ describe('a lesson that is not text', () => {
   })
 })
 
+describe('a directory run', () => {
+  it('says which files it skipped, in the text and the JSON report', async () => {
+    await write('lessons/good.md', CONSISTENT)
+    await write('lessons/diagram.png', 'not a document')
+    const { code, out } = await run('verify', 'lessons', '--static', '--json', 'report.json')
+    expect(code).toBe(0)
+    expect(out).toContain(
+      'skipped 1 file a directory search found:\n  lessons/diagram.png (not a document type (.png))',
+    )
+    const report = Report.parse(JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')))
+    expect(report.warnings).toEqual([
+      { code: 'skipped', path: 'lessons/diagram.png', message: 'not read: not a document type (.png)' },
+    ])
+  })
+})
+
 describe('--json', () => {
   it('writes a report that the Report schema accepts, with every lesson and claim', async () => {
     await write('lessons/good.md', CONSISTENT)

@@ -84,7 +84,8 @@ settings (a lesson's frontmatter \`lessonproof:\` block overrides the per-lesson
 ${settingHelp}
 
 exit status: 0 every claim holds or is ledgered, 1 a claim fails (or a ledger
-entry is stale), 2 bad usage or an unreadable lesson.`
+entry is stale), 2 bad usage or an unreadable lesson, 3 a claim fails and a
+lesson is unreadable.`
 
 export interface Io {
   out: (text: string) => void
@@ -341,7 +342,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       imageMap[from] = to
     }
     const changed = values.changed ? (changedArg.base ?? true) : undefined
-    const { all, selected } = await selectDocuments({
+    const { all, selected, skipped } = await selectDocuments({
       paths: paths.length > 0 ? paths : ['lessons'],
       cwd: io.cwd,
       ...(changed === undefined ? {} : { changed }),
@@ -360,7 +361,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         documents: guard,
       })
     const measured: MeasuredPlan[] = []
-    const common = { paths: selected, settings, ledger, cwd: io.cwd }
+    const common = { paths: selected, settings, ledger, cwd: io.cwd, skipped }
     const resolved = { ...defaultSettings(), ...settings } as Settings
     const walks: NonNullable<RunFacts['walks']> = {}
     const result = values.static

@@ -50,12 +50,12 @@ export interface SelectionOptions {
 /** The documents under the paths (relative to `cwd`, as reports name them), narrowed as asked. */
 export async function selectDocuments(
   options: SelectionOptions,
-): Promise<{ all: string[]; selected: string[] }> {
+): Promise<{ all: string[]; selected: string[]; skipped: { path: string; reason: string }[] }> {
   const { cwd } = options
   const shard = options.shard === undefined ? undefined : parseShard(options.shard)
-  const all = (await collectDocuments(options.paths.map((p) => resolve(cwd, p)))).map((p) =>
-    displayPath(p, cwd),
-  )
+  const collection = await collectDocuments(options.paths.map((p) => resolve(cwd, p)))
+  const all = collection.map((p) => displayPath(p, cwd))
+  const skipped = collection.skipped.map((s) => ({ path: displayPath(s.path, cwd), reason: s.reason }))
   let selected = all
   if (options.changed !== undefined) {
     const changed = await changedDocuments({
@@ -78,5 +78,5 @@ export async function selectDocuments(
     )
     selected = mine.flatMap((f) => f.documents)
   }
-  return { all, selected }
+  return { all, selected, skipped }
 }

@@ -37,6 +37,8 @@ export interface Stage {
 
 export interface DockerfileModel {
   stages: Stage[]
+  /** The ARGs before the first FROM (they belong to no stage). */
+  globalArgs: Step[]
   /** Problems that would stop `docker build` before it starts. */
   problems: { line: number; message: string }[]
 }
@@ -68,7 +70,7 @@ export const parseDockerfile: (content: string) => DockerfileModel = memoize(par
 
 function parseUncached(content: string): DockerfileModel {
   const doc = DockerfileParser.parse(content)
-  const model: DockerfileModel = { stages: [], problems: [] }
+  const model: DockerfileModel = { stages: [], globalArgs: [], problems: [] }
   let seenFrom = false
   for (const instruction of doc.getInstructions()) {
     const keyword = instruction.getKeyword().toUpperCase()
@@ -94,7 +96,8 @@ function parseUncached(content: string): DockerfileModel {
       continue
     }
     if (!seenFrom) {
-      if (keyword !== 'ARG') model.problems.push({ line, message: `${keyword} before the first FROM` })
+      if (keyword === 'ARG') model.globalArgs.push({ keyword, args, line })
+      else model.problems.push({ line, message: `${keyword} before the first FROM` })
       continue
     }
     if (args === '' && keyword !== 'RUN')
@@ -156,6 +159,17 @@ export function stageNamed(model: DockerfileModel, ref: string, before: number):
 export function buildSteps(stage: Stage): { keyword: string; args: string }[] {
   const counted = stage.steps.filter((s) => ['RUN', 'COPY', 'ADD', 'WORKDIR'].includes(s.keyword))
   return [{ keyword: 'FROM', args: stage.image }, ...counted]
+}
+
+/**
+ * The steps the classic builder numbers (`Step 3/9 : RUN …`): every instruction of the file, the
+ * ARGs before the first FROM included, across all stages.
+ */
+export function classicSteps(model: DockerfileModel): { keyword: string; args: string }[] {
+  return [
+    ...model.globalArgs,
+    ...model.stages.flatMap((s) => [{ keyword: 'FROM', args: s.image }, ...s.steps]),
+  ]
 }
 
 /** RUN instructions of every stage. */

@@ -1,11 +1,17 @@
 /** Something the lesson says an image has not: "no UV, no pip, no build tools", "does NOT include …". */
 import { z } from 'zod'
 import { finalStage, type Stage, stageNamed } from '../dockerfile/index.js'
-import { blocked, defineKind, fail, MEASURED, pass } from './kit/index.js'
+import { blocked, defineKind, documentLine, fail, MEASURED, pass } from './kit/index.js'
 import { proseItems, sentenceOf } from './readings/prose.js'
 
-const HAS_NO = /\b(?:has|have|contains?)\s+no\s+(.+?)(?:---|—|\.(?:\s|$)|$)/gi
+const HAS_NO =
+  /\b(?:has|have|contains?)\s+no\s+(.+?)(?:---|—|,\s+(?:and|but|so|while)\s+(?!no\b)|\.(?:\s|$)|$)/gi
 const NOT_INCLUDE = /\bdoes\s+not\s+include\s+(.+?)(?:---|—|\.(?:\s|$)|$)/gi
+/** What "has no …" must speak of to say what an image holds: the image, its stage, "it". */
+const IMAGE_SUBJECT = /\b(?:image|container|runtime|stage|it)\b[^.]*$/i
+/** "has no effect", "has no need for": no thing that could be in an image. */
+const ABSTRACT =
+  /^(?:need|effect|impact|way|reason|idea|choice|longer|more|problem|issue|control|difference|bearing|place|use|time|say|say-so|benefit|advantage|downside)\b/i
 
 const PATH_DIRS = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin']
 
@@ -59,10 +65,21 @@ export const contents = defineKind({
       if (prose.kind === 'heading' || !here || !/\bno\b|\bnot\b/i.test(prose.text)) continue
       for (const pattern of [HAS_NO, NOT_INCLUDE]) {
         for (const m of prose.text.matchAll(pattern)) {
+          // "uv has no lock step" speaks of a tool, not of what an image holds.
+          if (
+            pattern === HAS_NO &&
+            !IMAGE_SUBJECT.test(prose.text.slice(Math.max(0, (m.index ?? 0) - 40), m.index))
+          )
+            continue
           const items = (m[1] ?? '')
             .split(/,\s*(?:or\s+|and\s+)?|\s+or\s+|\s+and\s+/)
-            .map((s) => s.replace(/^no\s+/i, '').trim())
-            .filter((s) => s.length > 0 && s.length < 40)
+            .map((s) =>
+              s
+                .replace(/^no\s+/i, '')
+                .replace(/\s+(?:at all|whatsoever|left|inside|in it|any ?more)$/i, '')
+                .trim(),
+            )
+            .filter((s) => s.length > 0 && s.length < 40 && !ABSTRACT.test(s))
           for (const item of items) {
             emit({
               line: prose.line,
@@ -106,10 +123,14 @@ export const contents = defineKind({
       const own = installs(final, target.name)
       if (own)
         return [
-          fail(name, `line ${found.file.line + own} installs ${target.name} in the final stage of ${file}`, {
-            ...absent,
-            measured: 'installed',
-          }),
+          fail(
+            name,
+            `line ${documentLine(found.file, own)} installs ${target.name} in the final stage of ${file}`,
+            {
+              ...absent,
+              measured: 'installed',
+            },
+          ),
         ]
       for (const step of final.steps.filter((s) => s.keyword === 'COPY' && s.from)) {
         const source = stageNamed(found.model, step.from ?? '', final.index)
@@ -120,7 +141,7 @@ export const contents = defineKind({
           return [
             fail(
               name,
-              `${file} copies ${src} from the ${source.name ?? `stage ${source.index}`} stage at line ${found.file.line + step.line}, and line ${found.file.line + at} installed ${target.name} there (its executable lands in /usr/local/bin)`,
+              `${file} copies ${src} from the ${source.name ?? `stage ${source.index}`} stage at line ${documentLine(found.file, step.line)}, and line ${documentLine(found.file, at)} installed ${target.name} there (its executable lands in /usr/local/bin)`,
               {
                 ...absent,
                 measured: `/usr/local/bin/${target.name} copied from ${source.name ?? source.index}`,
@@ -141,7 +162,7 @@ export const contents = defineKind({
         return [
           fail(
             name,
-            `line ${found.file.line + cached.line} runs pip install without --no-cache-dir in the final stage of ${file}`,
+            `line ${documentLine(found.file, cached.line)} runs pip install without --no-cache-dir in the final stage of ${file}`,
           ),
         ]
     }

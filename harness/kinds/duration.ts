@@ -37,7 +37,7 @@ export const duration = defineKind({
     for (const log of x.read(buildLogs)) {
       for (const step of log.steps) {
         const tool = installTool(step.instruction)
-        if (!tool) continue
+        if (!tool || step.seconds === undefined) continue
         emit({
           line: step.line,
           title: `${tool} installs the requirements in ${step.seconds} s (build of ${log.image})`,

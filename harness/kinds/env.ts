@@ -1,8 +1,8 @@
 /** An environment variable the lesson says is set in an image: `ENV`, `RUN echo "K=V" >> /etc/environment`. */
 import { z } from 'zod'
 import { finalStage, isDockerfile, parseDockerfile } from '../dockerfile/index.js'
-import { isReaderSection, sectionAt } from '../parse/index.js'
-import { defineKind, fail, MEASURED, pass } from './kit/index.js'
+import { inReaderSection } from '../parse/index.js'
+import { defineKind, documentLine, fail, MEASURED, pass } from './kit/index.js'
 
 const ECHO = /echo\s+["']?([A-Z_][A-Z0-9_]*)=([^"'\s>]*)["']?\s*>>?\s*\/etc\/environment/
 
@@ -18,9 +18,9 @@ export const env = defineKind({
       if (!isDockerfile(version)) continue
       // Variables are claims about the image an iteration builds from this version.
       const it = x.iterations.all.find((i) => i.files[version.name]?.line === version.line)
-      if (!it || isReaderSection(sectionAt(x.doc, version.line))) continue
+      if (!it || inReaderSection(x.doc, version.line)) continue
       for (const step of finalStage(parseDockerfile(version.content))?.steps ?? []) {
-        const line = version.line + step.line
+        const line = documentLine(version, step.line)
         const pairs = [...(step.env ?? [])]
         const echo = step.keyword === 'RUN' ? ECHO.exec(step.args) : null
         if (echo?.[1]) pairs.push({ name: echo[1], value: echo[2] ?? '' })

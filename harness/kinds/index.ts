@@ -13,6 +13,7 @@ import { contents } from './contents.js'
 import { dockerfile } from './dockerfile.js'
 import { duration } from './duration.js'
 import { env } from './env.js'
+import { frontmatter } from './frontmatter.js'
 import { health } from './health.js'
 import { history } from './history.js'
 import { imageId } from './image-id.js'
@@ -24,8 +25,10 @@ import type { Kind } from './kit/index.js'
 import { layerSize } from './layer-size.js'
 import { lessonCitation } from './lesson-citation.js'
 import { listing } from './listing.js'
+import { markdown } from './markdown.js'
 import { output } from './output.js'
 import { pathGlob } from './path-glob.js'
+import { pathSize } from './path-size.js'
 import { port } from './ports.js'
 import { practice } from './practice.js'
 import { pulledLayers } from './pulled-layers.js'
@@ -57,6 +60,9 @@ export const KINDS = [
   buildSteps,
   practice,
   transcript,
+  frontmatter,
+  markdown,
+  pathSize,
   port,
   imageTag,
   imageTools,

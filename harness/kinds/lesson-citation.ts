@@ -9,7 +9,7 @@
  */
 import { z } from 'zod'
 import type { Check } from '../model/index.js'
-import { blocked, type CourseLesson, defineKind, fail, lessonsFor, pass } from './kit/index.js'
+import { blocked, type Course, type CourseLesson, defineKind, fail, lessonsFor, pass } from './kit/index.js'
 
 const STOP = new Set(
   (
@@ -128,72 +128,84 @@ export const lessonCitation = defineKind({
   // Nothing in one document settles it: the course is read across the run.
   check: () => [],
 
-  acrossRun(claim, course) {
-    const name =
-      claim.role === 'table' ? "agrees with the lesson's own title" : 'names the lesson on the topic'
-    const known = lessonsFor(course, claim.source.file)
-    const cited = (known.get(claim.number) ?? []).filter(
-      (l) => !(claim.role === 'table' && l.file === claim.source.file),
-    )
-    if (cited.length === 0)
-      return [
-        blocked(
-          name,
-          claim.role === 'table'
-            ? `no lesson numbered ${claim.number} is in this run`
-            : `lesson ${claim.number} is in no table of lessons nor lesson frontmatter of this run`,
-        ),
-      ]
-    const words = topicWords(claim.topic)
-    const all = claim.more ? [...new Set([...words, ...topicWords(claim.more)])] : words
-    const shares = (l: CourseLesson, text = l.about, of = words) => {
-      const have = new Set(topicWords(text))
-      return of.filter((w) => have.has(w))
-    }
-    const where = (l: CourseLesson) => `${l.file.replace(/^.*\//, '')}:${l.line}`
-    const match = cited.find((l) => shares(l, l.about, all).length > 0)
-    if (match)
-      return [
-        pass(
-          name,
-          `lesson ${claim.number} is "${match.title}" (${where(match)}), which shares ${shares(match, match.about, all).join(', ')}`,
-        ),
-      ]
-    const checks: Check[] = []
-    const titled = [...known.entries()]
-      .filter(([n]) => n !== claim.number)
-      .flatMap(([, ls]) => ls)
-      .filter((l) => {
-        if (claim.role !== 'citation') return false
-        // The topic is that lesson's title, or names all of it ("we shrink it with multi-stage builds").
-        const title = topicWords(l.title)
-        return (
-          shares(l, l.title).length === words.length ||
-          (title.length > 0 && title.every((w) => words.includes(w)))
-        )
-      })
-    const cite = cited[0] as CourseLesson
-    if (claim.role === 'table' || titled.length > 0) {
-      const other = titled[0]
-      checks.push(
-        fail(
-          name,
-          `lesson ${claim.number} is "${cite.title}" (${where(cite)})${other ? `; "${claim.topic}" is lesson ${other.number}, "${other.title}" (${where(other)})` : `, which is not "${claim.topic}"`}`,
-          {
-            expected: other ? `Lesson ${other.number}` : claim.topic,
-            measured: `Lesson ${claim.number}: ${cite.title}`,
-          },
-        ),
-      )
-      return checks
-    }
-    return [
-      blocked(
-        name,
-        `lesson ${claim.number} is "${cite.title}" (${where(cite)}); no lesson's title names "${claim.topic}", so which lesson covers it cannot be told`,
-      ),
-    ]
-  },
+  acrossRun: (claims, course) =>
+    new Map(claims.map(({ claim }) => [claim, heldAgainstCourse(claim, course)])),
 
   measured: false,
 })
+
+/** What a citation check reads of its claim. */
+interface CitationClaim {
+  role: 'citation' | 'table'
+  number: number
+  topic: string
+  more?: string | undefined
+  source: { file: string }
+}
+
+/** A cited lesson held against what the run's documents say of the course. */
+function heldAgainstCourse(claim: CitationClaim, course: Course): Check[] {
+  const name = claim.role === 'table' ? "agrees with the lesson's own title" : 'names the lesson on the topic'
+  const known = lessonsFor(course, claim.source.file)
+  const cited = (known.get(claim.number) ?? []).filter(
+    (l) => !(claim.role === 'table' && l.file === claim.source.file),
+  )
+  if (cited.length === 0)
+    return [
+      blocked(
+        name,
+        claim.role === 'table'
+          ? `no lesson numbered ${claim.number} is in this run`
+          : `lesson ${claim.number} is in no table of lessons nor lesson frontmatter of this run`,
+      ),
+    ]
+  const words = topicWords(claim.topic)
+  const all = claim.more ? [...new Set([...words, ...topicWords(claim.more)])] : words
+  const shares = (l: CourseLesson, text = l.about, of = words) => {
+    const have = new Set(topicWords(text))
+    return of.filter((w) => have.has(w))
+  }
+  const where = (l: CourseLesson) => `${l.file.replace(/^.*\//, '')}:${l.line}`
+  const match = cited.find((l) => shares(l, l.about, all).length > 0)
+  if (match)
+    return [
+      pass(
+        name,
+        `lesson ${claim.number} is "${match.title}" (${where(match)}), which shares ${shares(match, match.about, all).join(', ')}`,
+      ),
+    ]
+  const checks: Check[] = []
+  const titled = [...known.entries()]
+    .filter(([n]) => n !== claim.number)
+    .flatMap(([, ls]) => ls)
+    .filter((l) => {
+      if (claim.role !== 'citation') return false
+      // The topic is that lesson's title, or names all of it ("we shrink it with multi-stage builds").
+      const title = topicWords(l.title)
+      return (
+        shares(l, l.title).length === words.length ||
+        (title.length > 0 && title.every((w) => words.includes(w)))
+      )
+    })
+  const cite = cited[0] as CourseLesson
+  if (claim.role === 'table' || titled.length > 0) {
+    const other = titled[0]
+    checks.push(
+      fail(
+        name,
+        `lesson ${claim.number} is "${cite.title}" (${where(cite)})${other ? `; "${claim.topic}" is lesson ${other.number}, "${other.title}" (${where(other)})` : `, which is not "${claim.topic}"`}`,
+        {
+          expected: other ? `Lesson ${other.number}` : claim.topic,
+          measured: `Lesson ${claim.number}: ${cite.title}`,
+        },
+      ),
+    )
+    return checks
+  }
+  return [
+    blocked(
+      name,
+      `lesson ${claim.number} is "${cite.title}" (${where(cite)}); no lesson's title names "${claim.topic}", so which lesson covers it cannot be told`,
+    ),
+  ]
+}

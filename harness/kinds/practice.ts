@@ -2,7 +2,8 @@
 import { z } from 'zod'
 import { type DockerfileModel, parseDockerfile, runSteps } from '../dockerfile/index.js'
 import type { Check, FileVersion } from '../model/index.js'
-import { blocked, type CheckContext, defineKind, fail, pass } from './kit/index.js'
+import { resolveFile } from '../parse/index.js'
+import { blocked, type CheckContext, defineKind, documentLine, fail, pass } from './kit/index.js'
 import { proseItems, sentenceOf } from './readings/prose.js'
 
 const Practice = z.enum([
@@ -62,6 +63,14 @@ export const practice = defineKind({
         for (const [pattern, id, what] of PRACTICES) {
           const m = pattern.exec(prose.text)
           if (!m) continue
+          // `docker build --no-cache` is about the build cache, not a package manager's.
+          const sentence = sentenceOf(prose.text, m.index)
+          if (
+            id === 'no-uv-cache' &&
+            (!/\b(?:uv|pip|install)/i.test(sentence) ||
+              /\bdocker\s+(?:buildx\s+)?build\b[^.]*--no-cache/i.test(sentence))
+          )
+            continue
           emit({
             line: prose.line,
             title: `${here.dockerfile} ${what}`,
@@ -92,13 +101,20 @@ export const practice = defineKind({
     const name = 'the Dockerfile does what the prose says'
     if (claim.practice === 'copies-path' && !claim.dockerfile) return copiesAnywhere(claim.detail ?? '', ctx)
     const found = ctx.dockerfileOf(ctx.iterations.of(claim))
-    if (!found)
+    if (!found) {
+      // The build that uses it may come after the sentence: its reference says where the file is.
+      const reference = claim.dockerfile
+        ? (resolveFile(ctx.doc, claim.dockerfile, claim.source.line).reference ??
+          ctx.doc.references.find((r) => r.name === claim.dockerfile))
+        : undefined
       return [
         blocked(
           name,
-          `${claim.dockerfile ?? 'the Dockerfile'} is not defined before line ${claim.source.line}`,
+          reference?.reason ??
+            `${claim.dockerfile ?? 'the Dockerfile'} is not defined before line ${claim.source.line}`,
         ),
       ]
+    }
     const { file, model } = found
     const runs = runSteps(model)
     const ok = (reason: string): Check[] => [pass(name, reason)]
@@ -129,13 +145,13 @@ export const practice = defineKind({
           (r) => /__pycache__|\*\.pyc|PYTHONDONTWRITEBYTECODE/.test(r.args) && /rm\s|-delete/.test(r.args),
         )
         return run
-          ? ok(`line ${file.line + run.line} removes them`)
+          ? ok(`line ${documentLine(file, run.line)} removes them`)
           : no(`no RUN in ${file.name} removes __pycache__ or .pyc files`)
       }
       case 'pip-cache-purged': {
         const run = runs.find((r) => /pip cache purge|rm -rf \/root\/\.cache/.test(r.args))
         return run
-          ? ok(`line ${file.line + run.line} purges it`)
+          ? ok(`line ${documentLine(file, run.line)} purges it`)
           : no(`no RUN in ${file.name} purges pip's cache`)
       }
       case 'no-pip-cache':
@@ -152,7 +168,7 @@ export const practice = defineKind({
         if (installs.length === 0) return no(`${file.name} has no ${tool} install`)
         return offenders.length === 0
           ? ok(`every ${tool} install in ${file.name} uses ${flag}`)
-          : no(`line ${file.line + (offenders[0]?.line ?? 0)} installs without ${flag}`)
+          : no(`line ${documentLine(file, offenders[0]?.line ?? 1)} installs without ${flag}`)
       }
       case 'multi-stage': {
         const copies = model.stages.at(-1)?.steps.filter((s) => s.from !== undefined).length ?? 0

@@ -1,6 +1,14 @@
 /** "62% reduction", a Reduction column, "1.21GB reduced to 115MB (90.5% reduction)". */
 import { z } from 'zod'
-import { dockerSize, fmtPct, Percent, reductionPct, reductionRange, SizeRef } from '../model/index.js'
+import {
+  dockerSize,
+  fmtPct,
+  Percent,
+  reductionPct,
+  reductionRange,
+  type Size,
+  SizeRef,
+} from '../model/index.js'
 import {
   about,
   blocked,
@@ -8,10 +16,11 @@ import {
   defineKind,
   fail,
   MEASURED,
+  nameOfImage,
   pass,
   type StatedSize,
 } from './kit/index.js'
-import { sentenceNumbers } from './readings/prose.js'
+import { type SizeSubject, sentenceNumbers, subjectFields } from './readings/prose.js'
 import { comparisonTables } from './readings/tables.js'
 
 /** The stated sizes a reduction derives from: the ones written where it is made, else each iteration's. */
@@ -21,10 +30,18 @@ export function statedPair(
   toName: string,
   given: { fromSize?: SizeRef | undefined; toSize?: SizeRef | undefined },
 ): { from: StatedSize | undefined; to: StatedSize | undefined } {
-  const sized = (name: string, fixed: SizeRef | undefined) => {
+  const sized = (name: string, fixed: SizeRef | undefined): StatedSize | undefined => {
     if (fixed) return { ...fixed, file: ctx.doc.path }
     const it = ctx.iterations.named(name)
-    return it ? ctx.statedSizeAnywhere(it) : undefined
+    if (it) return ctx.statedSizeAnywhere(it)
+    // An image the document names but does not build, or a Dockerfile version: its own statements.
+    const own = ctx.claims.find(
+      (c): c is typeof c & { size: Size } =>
+        c.kind === 'image-size' &&
+        c.subject !== '' &&
+        (c.subject === name || nameOfImage(c.image ?? '') === name),
+    )
+    return own ? { line: own.source.line, size: own.size, file: own.source.file } : undefined
   }
   return { from: sized(fromName, given.fromSize), to: sized(toName, given.toSize) }
 }
@@ -62,22 +79,26 @@ export const reduction = defineKind({
         })
       }
     }
-    const baseline = x.baseline
-    for (const { item, target, transitions, reductions } of x.read(sentenceNumbers)) {
-      if (!baseline || !target) continue
-      const line = item.prose.line
-      const common = {
-        line,
-        subject: `${baseline.name} → ${target.name}`,
-        ...x.about(target),
-        from: baseline.name,
-        to: target.name,
+    for (const { item, transitions, reductions } of x.read(sentenceNumbers)) {
+      const about = (line: number, from: SizeSubject | undefined, to: SizeSubject) => {
+        const f = from ? subjectFields(from).name : 'the image before'
+        const t = subjectFields(to)
+        return {
+          line,
+          subject: `${f} → ${t.name}`,
+          ...(to.kind === 'iteration' ? x.about(to.it) : {}),
+          from: f,
+          to: t.name,
+        }
       }
+      const how = item.output ? 'output' : 'prose'
       for (const t of transitions) {
-        if (!t.reduction) continue
+        if (!t.reduction || !t.toSubject) continue
+        const common = about(t.line, t.fromSubject, t.toSubject)
+        const line = t.line
         emit({
           ...common,
-          title: `${baseline.name} → ${target.name} reduction is ${t.reduction.percent.text} (prose)`,
+          title: `${common.from} → ${common.to} reduction is ${t.reduction.percent.text} (${how})`,
           quote: t.reduction.quote,
           percent: t.reduction.percent,
           fromSize: { line, size: t.from },
@@ -85,11 +106,14 @@ export const reduction = defineKind({
         })
       }
       for (const r of reductions) {
+        const common = about(r.line, r.from, r.to)
+        const line = r.line
         emit({
           ...common,
-          title: `${baseline.name} → ${target.name} reduction is ${r.percent.text} (prose)`,
+          title: `${common.from} → ${common.to} reduction is ${r.percent.text} (${how})`,
           quote: r.quote,
           percent: r.percent,
+          ...(r.fromSize ? { fromSize: { line, size: r.fromSize } } : {}),
         })
       }
     }

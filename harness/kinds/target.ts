@@ -1,6 +1,6 @@
 /** A range or target: "70-85%", "70%+", "under 150MB". */
 import { z } from 'zod'
-import { dockerSize, fmtPct, reductionPct, reductionRange } from '../model/index.js'
+import { dockerSize, fmtPct, reductionPct, reductionRange, SizeRef } from '../model/index.js'
 import { blocked, defineKind, fail, pass } from './kit/index.js'
 import { sentenceNumbers } from './readings/prose.js'
 
@@ -14,16 +14,18 @@ export const target = defineKind({
     max: z.number().optional(),
     /** The target as written. @example "70-85%" @example "under 200MB" */
     range: z.string(),
+    /** The size the statement itself says meets the target ("185MB (under your 200MB target)"). */
+    stated: SizeRef.optional(),
   },
 
   extract(x, emit) {
     const baseline = x.baseline
-    for (const { item, target: here, transitions, ranges, unders } of x.read(sentenceNumbers)) {
-      const line = item.prose.line
+    for (const { item, transitions, ranges, unders, within } of x.read(sentenceNumbers)) {
       for (const t of transitions) {
-        if (!t.under || !here) continue
+        if (!t.under || t.toSubject?.kind !== 'iteration') continue
+        const here = t.toSubject.it
         emit({
-          line,
+          line: t.line,
           title: `${here.tag} is under ${t.to.text}`,
           quote: t.quote,
           ...x.about(here),
@@ -38,7 +40,7 @@ export const target = defineKind({
         if (!to || !baseline) continue
         const range = r.max === undefined ? `${r.min}%+` : `${r.min}-${r.max}%`
         emit({
-          line,
+          line: r.line,
           title: `${baseline.name} → ${to.name} reduction is ${range}`,
           quote: r.quote,
           subject: `${baseline.name} → ${to.name}`,
@@ -53,7 +55,7 @@ export const target = defineKind({
         const final = x.final
         if (!final) continue
         emit({
-          line,
+          line: u.line,
           title: `${final.tag} is under ${u.size.text}`,
           quote: u.quote,
           ...x.about(final),
@@ -62,11 +64,36 @@ export const target = defineKind({
           range: `under ${u.size.text}`,
         })
       }
+      // "Image size: 185MB (under your 200MB target)": the size it meets is written beside it.
+      for (const w of within) {
+        emit({
+          line: w.line,
+          title: `${w.size.text} is under the ${w.target.text} target`,
+          quote: w.quote,
+          subject: `${w.size.text} under ${w.target.text}`,
+          measure: 'size',
+          max: w.target.bytes + w.target.rounding,
+          range: `under ${w.target.text}`,
+          stated: { line: w.line, size: w.size },
+        })
+      }
     }
   },
 
   check(claim, ctx) {
     const name = "holds for the lesson's own numbers"
+    if (claim.stated) {
+      const max = claim.max ?? Number.POSITIVE_INFINITY
+      const size = claim.stated.size
+      return [
+        size.bytes - size.rounding <= max
+          ? pass(name, `${size.text} is under ${dockerSize(max)}`)
+          : fail(name, `${size.text} is not under ${dockerSize(max)}`, {
+              expected: `< ${dockerSize(max)}`,
+              measured: size.text,
+            }),
+      ]
+    }
     const it = ctx.iterations.of(claim)
     const base = ctx.iterations.first
     if (!it || !base) return [blocked(name, 'the lesson builds no iteration it could apply to')]

@@ -28,11 +28,28 @@ export type ReportClaim = z.infer<typeof ReportClaim>
 export const ReportDocument = z.object({
   path: z.string(),
   role: DocumentRole.optional(),
-  /** Set when the document could not be read or parsed; its claims are then empty. */
+  /**
+   * Set when the document is unreadable: not text at all (its claims are then empty), or text
+   * whose frontmatter does not parse or whose bytes are not valid in its encoding (its body is
+   * still read, and its claims are listed).
+   */
   error: z.object({ line: z.number().int().positive(), message: z.string() }).optional(),
   claims: z.array(ReportClaim),
 })
 export type ReportDocument = z.infer<typeof ReportDocument>
+
+/** Something about the run a person should know that is no claim of a document. */
+export const ReportWarning = z.object({
+  /**
+   * `lesson-not-in-run`: a summary card, export or earlier revision whose lesson was not given
+   * (it is read for context only); `lesson-missing`: one whose lesson does not exist;
+   * `skipped`: a file a directory search did not read.
+   */
+  code: z.enum(['lesson-not-in-run', 'lesson-missing', 'skipped']),
+  path: z.string(),
+  message: z.string(),
+})
+export type ReportWarning = z.infer<typeof ReportWarning>
 
 /** The JSON report `lessonproof verify --json FILE` writes. */
 export const Report = z.object({
@@ -52,7 +69,12 @@ export const Report = z.object({
     blocked: z.number().int(),
     errors: z.number().int(),
   }),
-  /** 0 every claim holds or is ledgered, 1 a claim fails, 2 bad usage or unreadable input. */
-  exitCode: z.union([z.literal(0), z.literal(1), z.literal(2)]),
+  /** What the run did not verify, or verified only in part. @default [] */
+  warnings: z.array(ReportWarning).default([]),
+  /**
+   * 0 every claim holds or is ledgered; 1 a claim fails (or a ledger entry is stale); 2 a
+   * document is unreadable (or bad usage); 3 both a failing claim and an unreadable document.
+   */
+  exitCode: z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)]),
 })
 export type Report = z.infer<typeof Report>

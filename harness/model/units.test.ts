@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { dockerSize, findSizes, parsePercent, parseSize, sizeInterval } from './units.js'
+import { dockerSize, findSizes, parsePercent, parseSize, reductionRange, sizeInterval } from './units.js'
 
 describe('parseSize', () => {
   it.each([
@@ -14,11 +14,33 @@ describe('parseSize', () => {
     ['about 150MB', 150e6, 0.5e6, true],
     ['1,024 MB', 1024e6, 0.5e6, false],
     ['1e+03MB', 1e9, 500e6, false],
+    ['428 MB', 428e6, 0.5e6, false],
+    ['1.2 GB', 1.2e9, 0.05e9, false],
+    ['1.42Gb', 1.42e9, 0.005e9, false],
+    ['~12 mb', 12e6, 0.5e6, true],
+    ['around 100MB', 100e6, 0.5e6, true],
+    ['880MB in size', 880e6, 0.5e6, false],
   ])('reads %s', (text, bytes, rounding, approx) => {
     const size = parseSize(text)
     expect(size?.bytes).toBeCloseTo(bytes, 0)
     expect(size?.rounding).toBeCloseTo(rounding, 3)
     expect(size?.approx).toBe(approx)
+    expect(size?.bound).toBeUndefined()
+  })
+
+  it.each([
+    ['200+MB', 200e6, 'min'],
+    ['700MB+', 700e6, 'min'],
+    ['>800Mb', 800e6, 'min'],
+    ['<6 MB', 6e6, 'max'],
+  ])('reads %s as a bound', (text, bytes, bound) => {
+    expect(parseSize(text)).toMatchObject({ bytes, bound, approx: false })
+  })
+
+  it('reads no rate and no model size as a size', () => {
+    expect(parseSize('downloads at 10 MB/s')).toBeUndefined()
+    expect(parseSize('a 100Mbps link')).toBeUndefined()
+    expect(parseSize('a 7b model')).toBeUndefined()
   })
 
   it('finds no size in plain words or versions', () => {
@@ -34,6 +56,10 @@ describe('parsePercent', () => {
   it('keeps the rounding of the written digits', () => {
     expect(parsePercent('62% smaller')).toEqual({ value: 62, text: '62%', rounding: 0.5 })
     expect(parsePercent('**90.5%**')?.rounding).toBeCloseTo(0.05)
+  })
+
+  it('reads the sign written before the number', () => {
+    expect(parsePercent('size by %50 using')).toEqual({ value: 50, text: '%50', rounding: 0.5 })
   })
 })
 
@@ -66,5 +92,24 @@ describe('sizeInterval', () => {
   it('uses rounding for exact sizes and the tolerance for approximate ones', () => {
     expect(sizeInterval(size('458MB'), 15)).toEqual([457.5e6, 458.5e6])
     expect(sizeInterval(size('~100MB'), 15)).toEqual([85e6, 115e6])
+  })
+
+  it('leaves a bound open on its side', () => {
+    expect(sizeInterval(size('200+MB'), 15)).toEqual([199.5e6, Number.POSITIVE_INFINITY])
+    expect(sizeInterval(size('<6MB'), 15)).toEqual([0, 6.5e6])
+  })
+})
+
+describe('reductionRange', () => {
+  it('spans the rounding of both sizes', () => {
+    const [lo, hi] = reductionRange(size('1.21GB'), size('115MB'))
+    expect(lo).toBeCloseTo(90.41, 2)
+    expect(hi).toBeCloseTo(90.58, 2)
+  })
+
+  it('is open where a size is a bound', () => {
+    const [lo, hi] = reductionRange(size('200+MB'), size('around 100MB'))
+    expect(lo).toBeCloseTo(49.6, 1)
+    expect(hi).toBe(100)
   })
 })

@@ -14,6 +14,11 @@ export const Size = z.object({
   rounding: z.number().nonnegative(),
   /** Written as approximate ("~450MB", "about 150MB"): compared with the relative tolerance. */
   approx: z.boolean(),
+  /**
+   * Written as a bound, not a value: `min` for "200+MB" or ">800MB" (at least), `max` for "<6MB"
+   * (at most). The bytes are the written number.
+   */
+  bound: z.enum(['min', 'max']).optional(),
 })
 export type Size = z.infer<typeof Size>
 
@@ -46,9 +51,34 @@ const UNITS: Record<string, number> = {
  */
 const DIGITS = String.raw`(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:e[+-]\d+)?`
 
-/** A size in text: "1.21GB", "458 MB", "~450MB", "1.52kB", "0B", "512MiB", "1,024 MB", "1048576 bytes". */
+/** Words and signs that make a size approximate: "~450MB", "about 150MB", "around 100MB". */
+const APPROX = String.raw`~\s?|≈\s?|(?:about|approximately|approx\.|around|roughly|nearly|almost)\s+`
+/** Signs that make a size a bound: ">800Mb" (at least), "<6MB" (at most). */
+const BOUND = String.raw`>=?\s?|≥\s?|<=?\s?|≤\s?`
+/**
+ * Units as people write them: Docker's decimal `kB`/`MB`/`GB`, binary `MiB`/`GiB`, and the loose
+ * spellings of blog posts ("1.42Gb", "12 mb", "800Mb" all mean bytes there). A rate ("10 MB/s",
+ * "100Mbps") is not a size; a lone lower-case `b` is not a unit.
+ */
+const UNIT_WORD = 'bytes|byte|[kKmMgGtT]i?[bB]'
+const UNIT = `${UNIT_WORD}|B`
+
+/**
+ * The source of one size in prose, for patterns that build on it: an optional approximation or
+ * bound, the digits, an optional "+" ("200+MB", "200MB+"), the unit. A lone `B` is left out: in a
+ * sentence "7B" is a model's parameters, not bytes.
+ */
+export const PROSE_SIZE_SOURCE = String.raw`(?:${APPROX}|${BOUND})?${DIGITS}\+?\s?(?:${UNIT_WORD})\b(?!\/s)\+?`
+
+/** A cheap test that a text can hold a size in prose at all (before the costlier patterns). */
+export const HAS_PROSE_SIZE = /\d\+?\s?(?:[kKmMgGtT]i?[bB]|bytes?)\b/
+
+/**
+ * A size in text: "1.21GB", "458 MB", "~450MB", "1.52kB", "0B", "512MiB", "1,024 MB", "1048576 bytes",
+ * "1.42Gb", "~12 mb", "200+MB", ">800Mb", "around 100MB".
+ */
 export const SIZE_PATTERN = new RegExp(
-  String.raw`(~|≈|about\s+|approximately\s+)?(${DIGITS})\s?(bytes|byte|[kKMGT]i?B|B)\b`,
+  String.raw`(${APPROX}|${BOUND})?(${DIGITS})(\+)?\s?(${UNIT})\b(?!\/s)(\+)?`,
   'g',
 )
 
@@ -67,23 +97,27 @@ export function findSizes(text: string): { index: number; size: Size }[] {
 }
 
 function sizeFromMatch(match: RegExpExecArray | RegExpMatchArray): Size {
-  const [, approx, written = '0', unit = 'B'] = match
+  const [, prefix = '', written = '0', plus, unit = 'B', plusAfter] = match
   const [mantissa = '0', exponent = '0'] = written.replace(/,/g, '').split('e')
   const multiplier = UNITS[unit.toLowerCase()] ?? 1
   const decimals = mantissa.includes('.') ? (mantissa.split('.')[1]?.length ?? 0) : 0
-  return {
+  const sign = prefix.trim()
+  const size: Size = {
     bytes: Number(mantissa) * 10 ** Number(exponent) * multiplier,
     text: match[0].trim(),
     rounding: (0.5 * multiplier * 10 ** Number(exponent)) / 10 ** decimals,
-    approx: approx !== undefined,
+    approx: sign !== '' && !/^[<>≤≥]/.test(sign),
   }
+  if (plus || plusAfter || /^[>≥]/.test(sign)) size.bound = 'min'
+  else if (/^[<≤]/.test(sign)) size.bound = 'max'
+  return size
 }
 
-/** "62%", "90.5%": value and the rounding the text implies. */
+/** "62%", "90.5%", and "%50" (the sign written first, as some languages do): value and rounding. */
 export function parsePercent(text: string): Percent | undefined {
-  const match = /(\d+(?:\.\d+)?)\s?%/.exec(text)
+  const match = /(\d+(?:\.\d+)?)\s?%|%(\d+(?:\.\d+)?)\b/.exec(text)
   if (!match) return undefined
-  const digits = match[1] ?? '0'
+  const digits = match[1] ?? match[2] ?? '0'
   const decimals = digits.includes('.') ? (digits.split('.')[1]?.length ?? 0) : 0
   return { value: Number(digits), text: match[0], rounding: 0.5 / 10 ** decimals }
 }
@@ -137,10 +171,13 @@ export function dockerSize(bytes: number, precision = 3): string {
   return `${goFormatG(size, precision)}${DOCKER_UNITS[i]}`
 }
 
-/** The interval a written size stands for: its rounding, or ± the tolerance when approximate. */
+/** The interval a written size stands for: its rounding, or ± the tolerance when approximate; a bound is open on one side. */
 export function sizeInterval(size: Size, tolerancePct: number): [number, number] {
   const spread = size.approx ? (size.bytes * tolerancePct) / 100 : size.rounding
-  return [size.bytes - spread, size.bytes + spread]
+  return [
+    size.bound === 'max' ? 0 : size.bytes - spread,
+    size.bound === 'min' ? Number.POSITIVE_INFINITY : size.bytes + spread,
+  ]
 }
 
 /** Relative difference of two byte counts, in percent of the second. */
@@ -160,11 +197,13 @@ export function reductionPct(from: number, to: number): number {
 
 /** The reduction range two written sizes allow: 1 − to/from over their rounding intervals. */
 export function reductionRange(from: Size, to: Size): [number, number] {
-  const fromLo = from.bytes - from.rounding
-  const fromHi = from.bytes + from.rounding
-  const toLo = Math.max(0, to.bytes - to.rounding)
-  const toHi = to.bytes + to.rounding
-  return [reductionPct(fromLo, toHi), reductionPct(fromHi, toLo)]
+  const [fromLo, fromHi] = sizeInterval({ ...from, approx: false }, 0)
+  const [toLo, toHi] = sizeInterval({ ...to, approx: false }, 0)
+  const pct = (a: number, b: number) => (a === Number.POSITIVE_INFINITY ? 100 : reductionPct(a, b))
+  return [
+    toHi === Number.POSITIVE_INFINITY ? Number.NEGATIVE_INFINITY : pct(fromLo, toHi),
+    pct(fromHi, Math.max(0, toLo)),
+  ]
 }
 
 export function fmtPct(value: number, digits = 1): string {

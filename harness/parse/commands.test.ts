@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { looksLikeCommands, promptOf, readShell, segments, splitCommands } from './commands.js'
+import { dockerBuild, looksLikeCommands, promptOf, readShell, segments, splitCommands } from './commands.js'
 import { isPlaceholder, shellWrites } from './writes.js'
 
 /** Commands of a fence opened at line 10 (its first content line is 11): [line, text]. */
@@ -141,6 +141,17 @@ describe('segments', () => {
       ['docker', 'build', '-t', 'app', '.'],
       ['tee', 'build.log'],
     ])
+  })
+})
+
+describe('dockerBuild', () => {
+  it('reads a build run with variables set for it alone', () => {
+    expect(dockerBuild(['DOCKER_BUILDKIT=0', 'docker', 'build', '-t', 'web:3', '.'])).toEqual({
+      tag: 'web:3',
+      file: 'Dockerfile',
+      context: '.',
+    })
+    expect(dockerBuild(['FOO=1', 'echo', 'docker', 'build'])).toBeUndefined()
   })
 })
 

@@ -306,7 +306,10 @@ function splitUncached(text: string): string[][] {
 
 /** Options of a `docker build` command, or undefined when the command is not one. */
 export function dockerBuild(argv: string[]): { tag?: string; file: string; context: string } | undefined {
-  const args = argv[0] === 'docker' ? argv.slice(1) : undefined
+  // `DOCKER_BUILDKIT=0 docker build …`: variables set for the command only.
+  let at = 0
+  while (/^[A-Za-z_]\w*=/.test(argv[at] ?? '')) at++
+  const args = argv[at] === 'docker' ? argv.slice(at + 1) : undefined
   if (!args) return undefined
   const rest =
     args[0] === 'build'

@@ -26,6 +26,11 @@ function printer(command: string | undefined): string {
   if (a === 'docker' && b === 'compose' && c === 'ps') return 'ps'
   if (a === 'du') return 'du'
   if (a === 'ls' && argv.some((x) => /^-\w*l/.test(x))) return 'ls'
+  // `docker run --rm img du -sh /app`, `docker exec web ls -lh /srv`: the program run in the container.
+  if (a === 'docker' && (b === 'run' || b === 'exec')) {
+    const at = argv.findIndex((x, i) => i > 2 && (x === 'du' || x === 'ls'))
+    if (at > 0) return printer(argv.slice(at).join(' '))
+  }
   return ''
 }
 
@@ -91,12 +96,15 @@ export function outputTable(
   }
 
   if (/^REPOSITORY\s+TAG\s+IMAGE ID\s+CREATED\s+SIZE/.test(header)) {
+    // A row ends with its size; one a terminal wrapped is joined back first.
+    const complete = (text: string) =>
+      SIZE_ONLY.test(text.split(/\s+/).at(-1) ?? '') && text.split(/\s+/).length >= 5
     return {
       ...base,
       kind: 'images',
       header: IMAGES,
       columns: IMAGES,
-      rows: rowsOf(lines.slice(1), (t) => {
+      rows: rowsOf(unwrap(lines.slice(1), complete), (t) => {
         if (t.length < 5) return undefined
         return [t[0], t[1], t[2], t.slice(3, -1).join(' '), t.at(-1)].map(String)
       }),

@@ -1,5 +1,37 @@
-import type { Report, ReportClaim } from '../model/index.js'
+import type { Report, ReportClaim, ReportWarning } from '../model/index.js'
 import type { VerifyResult } from './results.js'
+
+/**
+ * The run's exit status, in one place: 1 a claim fails or a ledger entry is stale, 2 a document
+ * is unreadable, 3 both (an unreadable document never hides the other documents' failures).
+ */
+export function exitCodeOf(totals: Report['totals'], staleLedger: number): Report['exitCode'] {
+  const failing = totals.fail > 0 || staleLedger > 0 ? 1 : 0
+  const unreadable = totals.errors > 0 ? 2 : 0
+  return (failing | unreadable) as Report['exitCode']
+}
+
+/** What the run did not verify, or verified only in part, in words. */
+export function warningsOf(result: VerifyResult): ReportWarning[] {
+  const orphans = (result.orphans ?? []).map((o): ReportWarning => {
+    const what = o.role.replace('-', ' ')
+    return o.lessonExists
+      ? {
+          code: 'lesson-not-in-run',
+          path: o.path,
+          message: `${what} of ${o.lessonPath}, which is not in this run: it is checked against the lesson read for context, but the lesson's own claims are not verified`,
+        }
+      : {
+          code: 'lesson-missing',
+          path: o.path,
+          message: `${what} of ${o.lessonPath}, which does not exist: its claims about the lesson's images cannot be checked`,
+        }
+  })
+  const skipped = (result.skipped ?? []).map(
+    (s): ReportWarning => ({ code: 'skipped', path: s.path, message: `not read: ${s.reason}` }),
+  )
+  return [...orphans, ...skipped]
+}
 
 /** The JSON report of a run. */
 export function toReport(result: VerifyResult, version: string): Report {
@@ -34,7 +66,7 @@ export function toReport(result: VerifyResult, version: string): Report {
       claims,
     }
   })
-  const exitCode = totals.errors > 0 ? 2 : totals.fail > 0 || result.staleLedger.length > 0 ? 1 : 0
+  const exitCode = exitCodeOf(totals, result.staleLedger.length)
   return {
     tool: 'lessonproof',
     version,
@@ -47,6 +79,7 @@ export function toReport(result: VerifyResult, version: string): Report {
       reason: e.reason,
     })),
     totals,
+    warnings: warningsOf(result),
     exitCode,
   }
 }

@@ -1,5 +1,6 @@
 import { UsageError } from '../errors.js'
 import type { Report } from '../model/report.js'
+import { exitCodeOf } from './json.js'
 
 /** Code-unit order: the same on every machine, whatever its locale. */
 const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
@@ -41,7 +42,11 @@ export function mergeReports(reports: Report[]): Report {
       else totals[c.verdict]++
     }
   }
-  const exitCode = totals.errors > 0 ? 2 : totals.fail > 0 || staleLedger.length > 0 ? 1 : 0
+  const exitCode = exitCodeOf(totals, staleLedger.length)
+  // A warning about a path (a skipped file, an orphan card) is said once, whichever shard saw it.
+  const warnings = [
+    ...new Map(reports.flatMap((r) => r.warnings ?? []).map((w) => [`${w.code} ${w.path}`, w])).values(),
+  ].sort((a, b) => byCodeUnits(a.path, b.path) || byCodeUnits(a.code, b.code))
   return {
     tool: 'lessonproof',
     version: first.version,
@@ -49,6 +54,7 @@ export function mergeReports(reports: Report[]): Report {
     documents,
     staleLedger,
     totals,
+    warnings,
     exitCode,
   }
 }

@@ -23,6 +23,7 @@ export function sampleReport(): Report {
     tool: 'lessonproof',
     version: '0.1.0',
     mode: 'static',
+    warnings: [],
     documents: [
       {
         path: 'lessons/a.md',
@@ -63,6 +64,7 @@ export function sampleReport(): Report {
       },
     ],
     totals: { pass: 1, fail: 1, ledgered: 1, blocked: 1, errors: 1 },
-    exitCode: 2,
+    // A failing claim and an unreadable document: both shown by the exit status.
+    exitCode: 3,
   }
 }

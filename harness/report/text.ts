@@ -1,6 +1,8 @@
 import type { Report } from '../model/index.js'
 
 const MARK = { pass: '✓', fail: '✗', blocked: '-' } as const
+/** Skipped files listed without --verbose. */
+const SKIPPED_SHOWN = 10
 
 /** The report a person reads: failures and errors always, every claim with `verbose`. */
 export function formatText(report: Report, verbose: boolean): string {
@@ -19,10 +21,24 @@ export function formatText(report: Report, verbose: boolean): string {
     for (const c of doc.claims)
       counts[c.verdict === 'fail' && c.ledger !== undefined ? 'ledgered' : c.verdict]++
     const ledgered = counts.ledgered > 0 ? `, ${counts.ledgered} ledgered` : ''
-    out.push(
-      `${doc.path}  (${doc.error ? 'unreadable' : `${counts.pass} pass, ${counts.fail} fail${ledgered}, ${counts.blocked} blocked`})`,
-      ...lines,
-    )
+    const tally = `${counts.pass} pass, ${counts.fail} fail${ledgered}, ${counts.blocked} blocked`
+    // An unreadable document whose body was still read shows both.
+    const state = doc.error
+      ? doc.claims.length > 0
+        ? `unreadable; its body read: ${tally}`
+        : 'unreadable'
+      : tally
+    out.push(`${doc.path}  (${state})`, ...lines)
+  }
+  const orphans = report.warnings.filter((w) => w.code !== 'skipped')
+  for (const w of orphans) out.push(`warning: ${w.path}: ${w.message}`)
+  const skipped = report.warnings.filter((w) => w.code === 'skipped')
+  if (skipped.length > 0) {
+    const shown = verbose ? skipped : skipped.slice(0, SKIPPED_SHOWN)
+    out.push(`skipped ${skipped.length} file${skipped.length === 1 ? '' : 's'} a directory search found:`)
+    for (const w of shown) out.push(`  ${w.path} (${w.message.replace(/^not read: /, '')})`)
+    if (shown.length < skipped.length)
+      out.push(`  … and ${skipped.length - shown.length} more (--verbose lists every one)`)
   }
   for (const entry of report.staleLedger) {
     out.push(
@@ -34,5 +50,7 @@ export function formatText(report: Report, verbose: boolean): string {
     '',
     `lessonproof ${report.mode}: ${t.pass} passed, ${t.fail} failed, ${t.ledgered} ledgered, ${t.blocked} blocked, ${t.errors} unreadable, ${report.staleLedger.length} stale ledger entries`,
   )
+  if (report.exitCode === 3)
+    out.push('exit 3: a claim fails and a document is unreadable (each alone exits 1 and 2)')
   return out.join('\n')
 }

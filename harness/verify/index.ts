@@ -10,17 +10,19 @@ import {
   type Course,
   checkAcrossRun,
   checkClaim,
+  checkedAcrossRun,
   courseDocument,
   type Family,
 } from '../checks/index.js'
 import { extractClaims } from '../claims/index.js'
 import { DocumentError } from '../errors.js'
 import type { Claim } from '../kinds/index.js'
+import type { RunClaim } from '../kinds/kit/index.js'
 import { applyLedger, type LedgerEntry } from '../ledger/index.js'
-import type { Document, RunFacts } from '../model/index.js'
+import { type Document, type RunFacts, verdictOf } from '../model/index.js'
 import { documentRole, loadDocument } from '../parse/index.js'
 import { planRun, type RunPlan } from '../plan/index.js'
-import type { VerifiedDocument, VerifyResult } from '../report/index.js'
+import type { VerifiedClaim, VerifiedDocument, VerifyResult } from '../report/index.js'
 import { type EngineOptions, resolveSettings, type Settings } from '../settings/index.js'
 import { collectDocuments } from './collect.js'
 
@@ -42,6 +44,8 @@ export interface VerifyOptions {
   engine?: EngineRun
   /** Paths in names and the ledger are relative to this. @default process.cwd() */
   cwd?: string
+  /** Files a caller's own directory search skipped (the CLI selects documents first): reported as warnings. */
+  skipped?: { path: string; reason: string }[]
 }
 
 /** A path as names and the ledger write it: relative to the run's directory, with `/`. */
@@ -52,9 +56,8 @@ export function displayPath(path: string, cwd: string): string {
 
 export async function verify(options: VerifyOptions): Promise<VerifyResult<Claim>> {
   const cwd = options.cwd ?? process.cwd()
-  const files = (await collectDocuments(options.paths.map((p) => resolve(cwd, p)))).map((p) =>
-    displayPath(p, cwd),
-  )
+  const collection = await collectDocuments(options.paths.map((p) => resolve(cwd, p)))
+  const files = collection.map((p) => displayPath(p, cwd))
   // One lesson's documents at a time: they check against each other, and nothing of a lesson
   // but its verdicts is kept once it is done (1,000 lessons stay within memory).
   const groups = new Map<string, string[]>()
@@ -65,24 +68,57 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult<Claim
   // Reading every file ahead keeps the disk busy while lessons are parsed one after another.
   const reads = new Map(files.map((f) => [f, readAhead(resolve(cwd, f))]))
   const byPath = new Map<string, VerifiedDocument<Claim>>()
-  // What each document says of its place in the course, kept (small) for checks across lessons.
+  // Claims checked against the other documents too, kept until every lesson is checked, and
+  // what each document says of its place in the course (small).
+  const acrossRun: (RunClaim<Claim> & { verified: VerifiedClaim<Claim> })[] = []
   const course: Course = { documents: [] }
   for (const [lessonPath, paths] of groups) {
-    for (const doc of await verifyFamily(lessonPath, paths, cwd, options, reads, course))
+    const { documents: verified, settings } = await verifyFamily(
+      lessonPath,
+      paths,
+      cwd,
+      options,
+      reads,
+      course,
+    )
+    for (const doc of verified) {
       byPath.set(doc.path, doc)
+      for (const c of doc.claims) {
+        if (checkedAcrossRun(c.claim))
+          acrossRun.push({ claim: c.claim, path: doc.path, lessonPath, settings, verified: c })
+      }
+    }
   }
-  for (const doc of byPath.values())
-    for (const c of doc.claims) c.verdict = checkAcrossRun(c.claim, c.verdict, course)
+  const extra = checkAcrossRun(acrossRun, course)
+  for (const entry of acrossRun) {
+    const checks = extra.get(entry.claim)
+    if (checks && checks.length > 0)
+      entry.verified.verdict = verdictOf([...entry.verified.verdict.checks, ...checks])
+  }
   const documents = files
     .map((f) => byPath.get(f))
     .filter((d): d is VerifiedDocument<Claim> => d !== undefined)
   const claims = documents.flatMap((d) =>
     d.claims.map((c) => ({ file: d.path, id: c.claim.id, failing: c.verdict.status === 'fail', c })),
   )
-  const verified = new Set(documents.filter((d) => !d.error).map((d) => d.path))
+  // A document whose body was read (even with an unreadable frontmatter) has its claims checked.
+  const verified = new Set(documents.filter((d) => !d.error || d.claims.length > 0).map((d) => d.path))
   const { reasons, stale } = applyLedger(options.ledger ?? [], claims, verified)
   for (const [claim, reason] of reasons) (claim as (typeof claims)[number]).c.ledger = reason
-  return { mode: options.engine ? 'engine' : 'static', documents, staleLedger: stale }
+  return {
+    mode: options.engine ? 'engine' : 'static',
+    documents,
+    staleLedger: stale,
+    skipped: [
+      ...(options.skipped ?? []),
+      ...collection.skipped.map((s) => ({ path: displayPath(s.path, cwd), reason: s.reason })),
+    ],
+    orphans: collection.orphans.map((o) => ({
+      ...o,
+      path: displayPath(o.path, cwd),
+      lessonPath: displayPath(o.lessonPath, cwd),
+    })),
+  }
 }
 
 /** Starts reading a file; a failure is reported when the file is parsed, not now. */
@@ -113,7 +149,7 @@ async function verifyFamily(
   options: VerifyOptions,
   reads: Map<string, Promise<Uint8Array>>,
   course: Course,
-): Promise<VerifiedDocument<Claim>[]> {
+): Promise<{ documents: VerifiedDocument<Claim>[]; settings: Settings }> {
   const loaded = await Promise.all(paths.map((path) => load(path, cwd, reads.get(path))))
   for (const item of loaded) if ('doc' in item) course.documents.push(courseDocument(item.doc))
   const family: Family = { lesson: undefined, docs: [] }
@@ -143,7 +179,7 @@ async function verifyFamily(
       .map((d) => ({ doc: d.doc, claims: d.claims as Claim[], settings }))
     facts = await options.engine.measure(planRun(inputs, options.engine.options))
   }
-  return loaded.map((item): VerifiedDocument<Claim> => {
+  const documents = loaded.map((item): VerifiedDocument<Claim> => {
     if ('error' in item)
       return { path: item.path, role: documentRole(item.path).role, error: item.error, claims: [] }
     const doc = item.doc
@@ -153,6 +189,7 @@ async function verifyFamily(
     return {
       path: doc.path,
       role: doc.role,
+      ...(doc.unreadable ? { error: unreadableError(doc.path, doc.unreadable) } : {}),
       claims: claims.map((claim) => {
         const base = `${doc.path}:${claim.source.line} ${claim.title}`
         const n = (seen.get(base) ?? 0) + 1
@@ -160,6 +197,18 @@ async function verifyFamily(
         return { claim, name: n === 1 ? base : `${base} (${n})`, verdict: checkClaim(claim, ctx) }
       }),
     }
+  })
+  return { documents, settings }
+}
+
+/** A document whose frontmatter does not parse, or whose bytes are not valid text, at its line. */
+function unreadableError(path: string, u: NonNullable<Document['unreadable']>): DocumentError {
+  return new DocumentError({
+    file: path,
+    line: u.line,
+    reason: `${u.reason} (the rest of the document is still read)`,
+    expected: u.expected,
+    received: u.received,
   })
 }
 

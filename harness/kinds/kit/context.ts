@@ -11,6 +11,7 @@ import type {
   Size,
 } from '../../model/index.js'
 import type { Settings } from '../../settings/index.js'
+import { nameOfImage, sameImageLoosely } from './images.js'
 import { Iterations, versionKey } from './iterations.js'
 
 /** The documents of one lesson (the lesson, its earlier revision, summary card, export) and their claims. */
@@ -35,6 +36,8 @@ export const MEASURED = 'measured on the built image'
  */
 export class CheckContext {
   readonly iterations: Iterations
+  private familyClaimsCache: AnyClaim[] | undefined
+  private readonly sharedValues = new Map<unknown, unknown>()
 
   constructor(
     readonly doc: Document,
@@ -58,7 +61,20 @@ export class CheckContext {
 
   /** Claims of every document of the family, this document's first. */
   get familyClaims(): AnyClaim[] {
-    return [this.claims, ...this.family.docs.filter((d) => d.doc !== this.doc).map((d) => d.claims)].flat()
+    this.familyClaimsCache ??= [
+      this.claims,
+      ...this.family.docs.filter((d) => d.doc !== this.doc).map((d) => d.claims),
+    ].flat()
+    return this.familyClaimsCache
+  }
+
+  /**
+   * Something worked out once per document for all of its claims (a kind's grouping of them):
+   * `make` runs on first use of `key`.
+   */
+  shared<T>(key: object, make: () => T): T {
+    if (!this.sharedValues.has(key)) this.sharedValues.set(key, make())
+    return this.sharedValues.get(key) as T
   }
 
   /** "line 12" in this document, "x.md:12" in another. */
@@ -80,14 +96,21 @@ export class CheckContext {
    */
   statedSize(it: Iteration, claims: AnyClaim[] = this.claims): StatedSize | undefined {
     const key = versionKey(it)
+    // The same image (`name:1.0.0`, `name` for `name:latest`), or the same version of the lesson's
+    // Dockerfile under another tag (a summary card's names).
     const sizes = claims.filter(
       (c): c is AnyClaim & { size: Size; origin: string } =>
         c.kind === 'image-size' &&
-        c.dockerfile !== undefined &&
-        versionKey({ dockerfile: c.dockerfile, name: c.image ?? '' }) === key,
+        ((c.image !== undefined && sameImageLoosely(c.image, it.tag)) ||
+          (c.dockerfile !== undefined &&
+            versionKey({ dockerfile: c.dockerfile, name: nameOfImage(c.image ?? '') }) === key)),
     )
+    const exact = (c: (typeof sizes)[number]) => !c.size.approx && c.size.bound === undefined
     const pick =
-      sizes.find((c) => c.origin === 'docker-images') ?? sizes.find((c) => !c.size.approx) ?? sizes[0]
+      sizes.find((c) => c.origin === 'docker-images') ??
+      sizes.find(exact) ??
+      sizes.find((c) => c.size.bound === undefined) ??
+      sizes[0]
     return pick ? { line: pick.source.line, size: pick.size, file: pick.source.file } : undefined
   }
 

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod'
 import { type Check, ClaimBase, type Iteration } from '../../model/index.js'
+import type { Settings } from '../../settings/index.js'
 import type { CheckContext } from './context.js'
 import type { Course } from './course.js'
 import type { Draft, Extraction } from './extraction.js'
@@ -34,6 +35,14 @@ export interface Measured<C> {
   staticReason?(claim: C): string
 }
 
+/** A claim as a run-wide check sees it: the document and lesson it belongs to, and that lesson's settings. */
+export interface RunClaim<C> {
+  claim: C
+  path: string
+  lessonPath: string
+  settings: Settings
+}
+
 export interface KindDefinition<K extends string, S extends z.ZodRawShape> {
   /** The stable id: the claim's `kind` field, the ledger's and the report's. */
   id: K
@@ -48,10 +57,11 @@ export interface KindDefinition<K extends string, S extends z.ZodRawShape> {
   /** `false` for a claim that a static check settles (a Dockerfile parses); how it is measured otherwise. */
   measured: false | Measured<ClaimOfShape<K, S>>
   /**
-   * Checks that need the other documents of the run (a chapter README's table of lessons, the
-   * lessons' own frontmatter): made once every document is read, beside the claim's `check`.
+   * Checks that need the other documents of the run, made once every document is read, beside
+   * each claim's `check`: the same base image stated in two lessons (the run's claims of this
+   * kind), a lesson cited by number (the course's tables of lessons and frontmatter).
    */
-  acrossRun?(claim: ClaimOfShape<K, S>, course: Course): Check[]
+  acrossRun?(claims: RunClaim<ClaimOfShape<K, S>>[], course: Course): Map<ClaimOfShape<K, S>, Check[]>
 }
 
 type Schema<K extends string, S extends z.ZodRawShape> = z.ZodObject<

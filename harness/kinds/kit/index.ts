@@ -2,6 +2,16 @@
 export { about, blocked, fail, pass } from './checks.js'
 export { CheckContext, type Family, MEASURED, type StatedSize } from './context.js'
 export { type Course, type CourseDocument, type CourseLesson, courseDocument, lessonsFor } from './course.js'
-export { type ClaimOf, type ClaimOfShape, defineKind, type Kind, type Measured, type Need } from './define.js'
+export {
+  type ClaimOf,
+  type ClaimOfShape,
+  defineKind,
+  type Kind,
+  type Measured,
+  type Need,
+  type RunClaim,
+} from './define.js'
 export { type Draft, Extraction, type Reading } from './extraction.js'
+export { nameOfImage, normalizeRef, repositoryOf, sameImage, sameImageLoosely, tagOf } from './images.js'
 export { Iterations, normName, versionKey } from './iterations.js'
+export { documentLine } from './versions.js'

@@ -5,6 +5,7 @@
  */
 import { memoize } from '../../memo.js'
 import type { Iteration } from '../../model/index.js'
+import { sameImage, sameImageLoosely } from './images.js'
 
 /** Lower-case letters and digits only, without a trailing "image": "Multi-stage" → "multistage". */
 export function normName(text: string): string {
@@ -45,17 +46,23 @@ export class Iterations {
     return this.all.at(-1)
   }
 
-  /** The iteration that builds this image reference (`app` means `app:latest`). */
+  /**
+   * The iteration that builds this image reference (`app` means `app:latest`); a repository
+   * written without its namespace (`href-counter:sdk`) finds the one namespaced build of it.
+   */
   byTag(tag: string | undefined): Iteration | undefined {
     if (tag === undefined) return undefined
-    return this.all.find((it) => it.tag === tag || it.tag === `${tag}:latest`)
+    const exact = this.all.find((it) => sameImage(it.tag, tag))
+    if (exact) return exact
+    const loose = this.all.filter((it) => sameImageLoosely(tag, it.tag))
+    return loose.length === 1 ? loose[0] : undefined
   }
 
   /** The iteration a claim speaks of: by its image, else by its Dockerfile. */
   of(claim: { image?: string | undefined; dockerfile?: string | undefined }): Iteration | undefined {
     return (
-      this.all.find((it) => it.tag === claim.image) ??
-      this.all.find((it) => it.dockerfile === claim.dockerfile)
+      this.byTag(claim.image) ??
+      (claim.dockerfile === undefined ? undefined : this.all.find((it) => it.dockerfile === claim.dockerfile))
     )
   }
 
@@ -84,9 +91,15 @@ export class Iterations {
     return best?.it
   }
 
-  /** The iteration built in a section (its build command stands under that heading). */
-  inSection(section: string): Iteration | undefined {
-    return this.all.find((it) => it.section === section)
+  /**
+   * The iteration built in a section (its build command stands under that heading). When the
+   * section builds several, a line in it speaks of the last one built before it (the first, for
+   * a line above them all).
+   */
+  inSection(section: string, line?: number): Iteration | undefined {
+    const here = this.all.filter((it) => it.section === section)
+    if (here.length < 2 || line === undefined) return here[0]
+    return here.filter((it) => it.line < line).at(-1) ?? here[0]
   }
 
   /** The same version of `it` among these iterations (another document of its family). */

@@ -1,6 +1,6 @@
 /** What the document's application code declares: its routes, and what /health returns. */
 import type { FileVersion } from '../../model/index.js'
-import type { Reading } from '../kit/index.js'
+import { documentLine, type Reading } from '../kit/index.js'
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
 
@@ -25,11 +25,11 @@ function routesOf(file: FileVersion): AppRoute[] {
     const path = decorator?.[2]
     const method = decorator?.[1]?.toUpperCase() as Method | undefined
     if (!path || !method) return []
-    const route: AppRoute = { file, line: file.line + 1 + i, method, path }
+    const route: AppRoute = { file, line: documentLine(file, i + 1), method, path }
     const ret = lines.slice(i + 1, i + 12).findIndex((l) => /^\s+return\s+\{/.test(l))
     if (ret !== -1) {
       const body = pythonLiteral(lines[i + 1 + ret]?.replace(/^\s+return\s+/, '') ?? '')
-      if (body !== undefined) route.returns = { line: file.line + 2 + i + ret, body }
+      if (body !== undefined) route.returns = { line: documentLine(file, i + 2 + ret), body }
     }
     return [route]
   })
