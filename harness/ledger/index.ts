@@ -73,14 +73,25 @@ export function applyLedger(
   claims: Ledgerable[],
   verified: Set<string>,
 ): { reasons: Map<Ledgerable, string>; stale: LedgerEntry[] } {
-  const byKey = new Map(claims.map((c) => [`${c.file}\0${c.id}`, c]))
-  const reasons = new Map<Ledgerable, string>()
-  const stale: LedgerEntry[] = []
+  // A run has thousands of claims and a ledger a handful of entries: index the entries, and look
+  // only at the claims of the files they name.
+  const wanted = new Map<string, Map<string, LedgerEntry[]>>()
   for (const entry of entries) {
     if (!verified.has(entry.file)) continue
-    const claim = byKey.get(`${entry.file}\0${entry.claim}`)
-    if (claim?.failing) reasons.set(claim, entry.reason)
-    else stale.push(entry)
+    const ids = wanted.get(entry.file) ?? new Map<string, LedgerEntry[]>()
+    ids.set(entry.claim, [...(ids.get(entry.claim) ?? []), entry])
+    wanted.set(entry.file, ids)
   }
+  const reasons = new Map<Ledgerable, string>()
+  const matched = new Set<LedgerEntry>()
+  for (const claim of claims) {
+    const found = wanted.get(claim.file)?.get(claim.id)
+    if (!found || !claim.failing) continue
+    for (const entry of found) {
+      reasons.set(claim, entry.reason)
+      matched.add(entry)
+    }
+  }
+  const stale = entries.filter((e) => verified.has(e.file) && !matched.has(e))
   return { reasons, stale }
 }
