@@ -3,6 +3,7 @@
  * measurements a line holds, taken out to be compared within a tolerance. A claimed line and
  * an actual line match when their skeletons are equal and their measurements agree.
  */
+import { BYTES_PER_UNIT } from '../model/units.js'
 
 /** A size written in an output: `125MB` (docker), `4.0K` (`ls -lh`), `512MiB`, `1048576 bytes`. */
 export interface Measurement {
@@ -79,17 +80,7 @@ const PORT_BINDING =
 const PORT_LINE = /(\d+\/(?:tcp|udp|sctp)) -> (?:\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-fA-F:]*\]|::?):(\d+)/g
 
 const SIZE_UNITS: Record<string, number> = {
-  b: 1,
-  byte: 1,
-  bytes: 1,
-  kb: 1e3,
-  mb: 1e6,
-  gb: 1e9,
-  tb: 1e12,
-  kib: 1024,
-  mib: 1024 ** 2,
-  gib: 1024 ** 3,
-  tib: 1024 ** 4,
+  ...BYTES_PER_UNIT,
   // ls -h, du -h: powers of 1024 with a bare letter.
   k: 1024,
   m: 1024 ** 2,

@@ -31,7 +31,8 @@ export const Percent = z.object({
 })
 export type Percent = z.infer<typeof Percent>
 
-const UNITS: Record<string, number> = {
+/** Bytes per unit, by the unit's name in lower case. */
+export const BYTES_PER_UNIT: Readonly<Record<string, number>> = {
   b: 1,
   byte: 1,
   bytes: 1,
@@ -99,7 +100,7 @@ export function findSizes(text: string): { index: number; size: Size }[] {
 function sizeFromMatch(match: RegExpExecArray | RegExpMatchArray): Size {
   const [, prefix = '', written = '0', plus, unit = 'B', plusAfter] = match
   const [mantissa = '0', exponent = '0'] = written.replace(/,/g, '').split('e')
-  const multiplier = UNITS[unit.toLowerCase()] ?? 1
+  const multiplier = BYTES_PER_UNIT[unit.toLowerCase()] ?? 1
   const decimals = mantissa.includes('.') ? (mantissa.split('.')[1]?.length ?? 0) : 0
   const sign = prefix.trim()
   const size: Size = {
