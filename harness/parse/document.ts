@@ -122,28 +122,45 @@ export function parseDocument(path: string, text: string): Document {
 
 function iterationsOf(lesson: Document): Iteration[] {
   const iterations: Iteration[] = []
-  const seen = new Set<string>()
   for (const command of lesson.commands) {
     const build = dockerBuild(command.argv)
     if (!build) continue
     const section = sectionAt(lesson, command.line)
     if (isReaderSection(section)) continue
+    // The tag as written, whole: `localhost:5000/app:v1` and `app:V1` are tags of their own.
     const tag = build.tag ?? `${build.file.toLowerCase()}:latest`
-    // A later build of the same tag (a BuildKit demo, say) rebuilds, it is not a new iteration.
-    if (seen.has(tag)) continue
-    seen.add(tag)
-    const [repo = tag, version = 'latest'] = tag.split(':')
-    iterations.push({
+    const colon = tag.lastIndexOf(':')
+    const version = colon > tag.lastIndexOf('/') ? tag.slice(colon + 1) : 'latest'
+    const repo = colon > tag.lastIndexOf('/') ? tag.slice(0, colon) : tag
+    const files = filesAt(lesson.files, command.line)
+    const iteration: Iteration = {
       index: iterations.length,
       line: command.line,
       dockerfile: build.file,
       tag,
       name: version === 'latest' ? repo : version,
       section,
-      files: filesAt(lesson.files, command.line),
-    })
+      files,
+    }
+    if (build.target) iteration.target = build.target
+    // The same tag built again from the same files: a rebuild the lesson shows (its log CACHED).
+    const earlier = iterations.find(
+      (it) =>
+        it.rebuildOf === undefined &&
+        it.tag === tag &&
+        it.dockerfile === build.file &&
+        it.target === build.target &&
+        sameFiles(it.files, files),
+    )
+    if (earlier) iteration.rebuildOf = earlier.index
+    iterations.push(iteration)
   }
   return iterations
+}
+
+function sameFiles(a: Iteration['files'], b: Iteration['files']): boolean {
+  const names = Object.keys(a)
+  return names.length === Object.keys(b).length && names.every((n) => a[n]?.content === b[n]?.content)
 }
 
 export function sectionAt(lesson: Pick<Document, 'headings'>, line: number): string {

@@ -45,18 +45,41 @@ export class Iterations {
     return this.all.at(-1)
   }
 
-  /** The iteration that builds this image reference (`app` means `app:latest`). */
-  byTag(tag: string | undefined): Iteration | undefined {
+  /**
+   * The iteration that builds this image reference (`app` means `app:latest`). A lesson may build a
+   * tag more than once: at a line, the last build of it before that line (the first, before any).
+   */
+  byTag(tag: string | undefined, line?: number): Iteration | undefined {
     if (tag === undefined) return undefined
-    return this.all.find((it) => it.tag === tag || it.tag === `${tag}:latest`)
+    return this.at(
+      this.all.filter((it) => it.tag === tag || it.tag === `${tag}:latest`),
+      line,
+    )
   }
 
-  /** The iteration a claim speaks of: by its image, else by its Dockerfile. */
-  of(claim: { image?: string | undefined; dockerfile?: string | undefined }): Iteration | undefined {
+  /** The iteration a claim speaks of: by its image, else by its Dockerfile; the one standing at its line. */
+  of(claim: {
+    image?: string | undefined
+    dockerfile?: string | undefined
+    source?: { line: number }
+  }): Iteration | undefined {
+    const line = claim.source?.line
     return (
-      this.all.find((it) => it.tag === claim.image) ??
-      this.all.find((it) => it.dockerfile === claim.dockerfile)
+      this.at(
+        this.all.filter((it) => it.tag === claim.image),
+        line,
+      ) ??
+      this.at(
+        this.all.filter((it) => it.dockerfile === claim.dockerfile),
+        line,
+      )
     )
+  }
+
+  /** Of several builds, the last one at or before `line`; the first when none is, or no line is given. */
+  private at(candidates: Iteration[], line: number | undefined): Iteration | undefined {
+    if (line === undefined) return candidates[0]
+    return candidates.filter((it) => it.line <= line).at(-1) ?? candidates[0]
   }
 
   /** The iteration a reduction's from/to names: an iteration name or its tag. */

@@ -67,7 +67,15 @@ export const histories: Reading<History[]> = (x) =>
       const size = parseSize(row.cells[3] ?? '')
       return size ? [{ line: row.line, createdBy: row.cells[2] ?? '', size }] : []
     })
-    return [{ table, image, it: x.iterations.byTag(image), layers, truncated: table.truncated ?? false }]
+    return [
+      {
+        table,
+        image,
+        it: x.iterations.byTag(image, table.line),
+        layers,
+        truncated: table.truncated ?? false,
+      },
+    ]
   })
 
 const STEP = /=>\s+\[(?:([\w.-]+)\s+)?(\d+)\/(\d+)\]\s+(.+?)\s{2,}(\d+(?:\.\d+)?)s\b/
@@ -113,6 +121,15 @@ export const buildLogs: Reading<BuildLog[]> = (x) =>
       ]
     })
     return [
-      { output, image, dockerfile: build.file, it: x.iterations.all.find((i) => i.tag === image), steps },
+      {
+        output,
+        image,
+        dockerfile: build.file,
+        // The build this log is the output of; a tag may be built more than once.
+        it:
+          x.iterations.all.find((i) => i.line === output.commandLine) ??
+          x.iterations.byTag(image, output.line),
+        steps,
+      },
     ]
   })
