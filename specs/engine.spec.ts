@@ -48,6 +48,7 @@ try {
     (line) => {
       if (logFile) appendFileSync(logFile, `${new Date().toISOString()} ${line}\n`)
     },
+    process.env,
   )
 } catch (error) {
   unavailable = (error as Error).message.split('\n')[0] ?? 'no engine'

@@ -190,7 +190,7 @@ describe('--json', () => {
 
     const report = Report.parse(JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')))
     expect(report).toMatchObject({ tool: 'lessonproof', mode: 'static', exitCode: 1, staleLedger: [] })
-    expect(report.totals).toEqual({ pass: 9, fail: 1, ledgered: 0, blocked: 4, errors: 0 })
+    expect(report.totals).toEqual({ pass: 9, fail: 1, ledgered: 0, blocked: 4, unverified: 0, errors: 0 })
     expect(report.documents.map((l) => l.path)).toEqual(['lessons/good.md', 'lessons/wrong.md'])
 
     const wrong = report.documents[1]

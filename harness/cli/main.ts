@@ -4,10 +4,10 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { ZodError } from 'zod'
-import { LedgerError, UsageError } from '../errors.js'
+import { EngineError, LedgerError, UsageError } from '../errors.js'
 import { DEFAULT_LEDGER, loadLedger } from '../ledger/index.js'
 import type { EngineSession } from '../measure/session.js'
-import { formatText, toReport } from '../report/index.js'
+import { exitCodeOf, formatText, toReport } from '../report/index.js'
 import {
   flagOf,
   parseCommandLine,
@@ -21,7 +21,7 @@ import { type EngineRun, verify } from '../verify/index.js'
 import { onSignals } from './signals.js'
 
 const settingHelp = SETTING_NAMES.map((name) => {
-  const flag = `${flagOf(name)} N`
+  const flag = `${flagOf(name)} ${(SETTINGS[name] as { placeholder?: string }).placeholder ?? 'N'}`
   return `  ${flag.padEnd(29)}${SETTINGS[name].doc} (default ${SETTINGS[name].default})`
 }).join('\n')
 
@@ -37,6 +37,10 @@ options:
                            UV_INDEX_URL in every stage)
   --no-pull                never pull a base image the engine does not have
   --no-cache               measure again even when a lesson and its base images are unchanged
+  --docker CLIENT          the docker client builds go through (a path or a command;
+                           also LESSONPROOF_DOCKER); default: the first that can build
+                           with BuildKit
+  --allow-blocked          exit 0 even when claims could not be verified (blocked)
   --json FILE              write the JSON report to FILE
   --ledger FILE            reviewed ledger of claims known to be false
                            (default: ${DEFAULT_LEDGER} when present)
@@ -46,19 +50,35 @@ options:
 settings (a lesson's frontmatter \`lessonproof:\` block overrides the per-lesson ones):
 ${settingHelp}
 
-exit status: 0 every claim holds or is ledgered, 1 a claim fails (or a ledger
-entry is stale), 2 bad usage or an unreadable lesson.`
+       lessonproof clean [--prune]
+removes what runs that ended without cleaning up (kill -9, a crash) left on the engine,
+found by its label: never anything unlabelled, never a run that is still going; lists
+what it cannot judge or remove with the command that would. --prune also empties
+lessonproof's result cache (.lessonproof/cache) and removes the BuildKit cache records
+its builds made.
+
+exit status:
+  0  every claim holds or is ledgered
+  1  a claim fails, or a ledger entry is stale
+  2  lessonproof could not do its job: bad usage, an unreadable lesson, no lesson found,
+     or the Docker engine unreachable or lost during the run (not a verdict on any lesson)
+  4  nothing failed, but claims could not be verified in this run (blocked): the run
+     proves less than it seems; --allow-blocked makes it 0. A static run's claims that
+     are blocked only because the run is static do not count.`
 
 export interface Io {
   out: (text: string) => void
   err: (text: string) => void
   cwd: string
+  /** The environment, read here once (DOCKER_HOST, LESSONPROOF_DOCKER, PATH…). @default {} */
+  env?: Record<string, string | undefined>
 }
 
 const defaultIo: Io = {
   out: (t) => process.stdout.write(`${t}\n`),
   err: (t) => process.stderr.write(`${t}\n`),
   cwd: process.cwd(),
+  env: process.env,
 }
 
 async function version(): Promise<string> {
@@ -81,10 +101,7 @@ async function withEngine<T>(
   io: Io,
   work: (engine: EngineRun) => Promise<T>,
 ): Promise<T> {
-  const { configureTestcontainers } = await import('../engine/settings.js')
   const { openEngineSession } = await import('../measure/session.js')
-  // testcontainers reads its settings from the environment: the entry point sets them, once.
-  configureTestcontainers(process.env)
   let session: EngineSession
   try {
     session = await openEngineSession(
@@ -93,24 +110,27 @@ async function withEngine<T>(
         concurrency: settings.concurrency,
         memoryBytes: settings.memory_mb * 1024 * 1024,
         cpus: settings.cpus,
+        pidsLimit: settings.pids_limit,
+        maxBuilds: settings.max_builds,
       },
       (line) => io.err(line),
+      io.env ?? {},
     )
   } catch (error) {
     if (error instanceof ZodError)
       throw new UsageError(error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '))
-    throw new UsageError(
-      `no Docker engine answers (${(error as Error).message.split('\n')[0]}); start one, or run with --static`,
-    )
+    if (error instanceof EngineError)
+      throw new EngineError(`${error.message}; start one, or run with --static`, { cause: error })
+    throw error
   }
-  io.err(`lessonproof: run ${session.options.runId}, building with ${session.where}`)
+  io.err(`lessonproof: run ${session.options.runId}, ${session.where}`)
   const release = onSignals(session.close, (t) => process.stderr.write(t))
   try {
     return await work({ options: session.options, measure: session.measure })
   } finally {
     const left = await session.close()
     release()
-    if (left.length > 0) io.err(`lessonproof: could not remove ${left.join(', ')}`)
+    if (left.length > 0) io.err(`lessonproof: could not remove all this run created:\n  ${left.join('\n  ')}`)
   }
 }
 
@@ -133,6 +153,9 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         'index-url': { type: 'string' },
         'no-cache': { type: 'boolean', default: false },
         'no-pull': { type: 'boolean', default: false },
+        docker: { type: 'string' },
+        'allow-blocked': { type: 'boolean', default: false },
+        prune: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         ...settingOptions,
       },
@@ -142,6 +165,10 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       return 0
     }
     const [command, ...paths] = positionals
+    if (command === 'clean') {
+      const { clean } = await import('./clean.js')
+      return await clean({ prune: values.prune, cacheDir: resolve(io.cwd, '.lessonproof/cache'), io })
+    }
     if (command !== 'verify')
       throw new UsageError(command ? `unknown command '${command}'` : 'no command given')
     const given = values as Record<string, unknown>
@@ -160,6 +187,8 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       if (!from || !to) throw new UsageError(`--image-map takes FROM=TO, got '${pair}'`)
       imageMap[from] = to
     }
+    // The client builds go through: the flag, else LESSONPROOF_DOCKER; read here and nowhere else.
+    const docker = values.docker ?? io.env?.LESSONPROOF_DOCKER
     const common = { paths: paths.length > 0 ? paths : ['lessons'], settings, ledger, cwd: io.cwd }
     const resolved = {
       ...Object.fromEntries(SETTING_NAMES.map((n) => [n, SETTINGS[n].default])),
@@ -172,6 +201,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
             imageMap,
             ...(values['index-url'] ? { indexUrl: values['index-url'] } : {}),
             pull: !values['no-pull'],
+            ...(docker ? { docker } : {}),
             ...(values['no-cache'] ? {} : { cacheDir: resolve(io.cwd, '.lessonproof/cache') }),
           },
           resolved,
@@ -187,7 +217,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       await writeFile(json, `${JSON.stringify(report, null, 2)}\n`)
     }
     for (const doc of result.documents) if (doc.error) io.err(doc.error.message)
-    return report.exitCode
+    return exitCodeOf(report, { allowBlocked: values['allow-blocked'] })
   } catch (error) {
     if (
       error instanceof UsageError ||
@@ -199,6 +229,10 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     }
     if (error instanceof LedgerError) {
       io.err(`lessonproof: ${error.message}`)
+      return 2
+    }
+    if (error instanceof EngineError) {
+      io.err(`lessonproof: infrastructure error, not a verdict on any lesson: ${error.message}`)
       return 2
     }
     throw error

@@ -11,13 +11,17 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join, relative, sep } from 'node:path'
 import { z } from 'zod'
-import { ImageFacts, RouteFacts } from '../model/index.js'
+import { BuildFacts, ImageFacts, RouteFacts } from '../model/index.js'
 import type { BuildRequest, BuildResult, Engine, Running, RunRequest } from './engine.js'
 
 /** What a real engine measured of one build. */
 export const RecordedImage = z.object({
   /** The build failed with this error. */
   buildError: z.string().optional(),
+  /** The build's log, as the builder printed it. */
+  buildLog: z.string().optional(),
+  /** The builder, its steps and when they ran. */
+  build: BuildFacts.optional(),
   image: ImageFacts.optional(),
   paths: z.record(z.string(), z.boolean()).optional(),
   /** /health's answer; absent when the app never answered. */
@@ -82,18 +86,14 @@ export class FakeEngine implements Engine {
     const key = contextKey(request.dockerfile, await readContext(request.contextDir))
     this.calls.push(`build ${request.tag} ${key}`)
     const recorded = this.recording.builds[key]
+    const none: BuildFacts = { builder: 'buildkit', seconds: 0, steps: [] }
     if (!recorded)
-      return {
-        ok: false,
-        error: `no recorded build has this context (${key})`,
-        log: '',
-        seconds: 0,
-        created: [],
-      }
-    if (recorded.buildError)
-      return { ok: false, error: recorded.buildError, log: recorded.buildError, seconds: 0, created: [] }
+      return { ok: false, error: `no recorded build has this context (${key})`, log: '', build: none }
+    const log = recorded.buildLog ?? recorded.buildError ?? ''
+    const build = recorded.build ?? none
+    if (recorded.buildError) return { ok: false, error: recorded.buildError, log, build }
     this.built.set(request.tag, recorded)
-    return { ok: true, log: '', seconds: 0, created: [request.tag] }
+    return { ok: true, log, build }
   }
 
   private image(tag: string): RecordedImage {
@@ -124,7 +124,10 @@ export class FakeEngine implements Engine {
     this.calls.push(`run ${request.image}`)
     const image = this.image(request.image)
     const health = image.health
-    if (!health) throw new Error(`Timed out after ${request.healthTimeoutMs}ms (recorded: never answered)`)
+    if (!health)
+      throw new Error(
+        `${request.healthPath} did not answer 2xx within ${Math.round(request.healthTimeoutMs / 1000)} s (recorded: it never answered)`,
+      )
     const routes = image.routes ?? []
     const server = createServer((req, res) => {
       const path = (req.url ?? '').split('?')[0]
@@ -143,6 +146,7 @@ export class FakeEngine implements Engine {
     const { port } = server.address() as AddressInfo
     return {
       baseUrl: `http://127.0.0.1:${port}`,
+      notes: [],
       stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
     }
   }

@@ -15,4 +15,15 @@ describe('Janitor', () => {
     expect(await janitor.clean()).toEqual([])
     expect(order).toEqual(['c', 'a'])
   })
+
+  it('drops a task once its work is done otherwise', async () => {
+    const janitor = new Janitor()
+    const order: string[] = []
+    janitor.add('a', async () => order.push('a'))
+    const drop = janitor.add('b', async () => order.push('b'))
+    drop()
+    drop()
+    expect(await janitor.clean()).toEqual([])
+    expect(order).toEqual(['a'])
+  })
 })

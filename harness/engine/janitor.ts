@@ -13,8 +13,17 @@ export class Janitor {
     return this.cleaning !== undefined
   }
 
-  add(what: string, run: () => Promise<unknown>): void {
-    this.tasks.push({ what, run })
+  /**
+   * Registers a clean-up task; `what` names it in the list of what could not be removed (with the
+   * command that removes it). Returns a function that drops the task once it is done otherwise.
+   */
+  add(what: string, run: () => Promise<unknown>): () => void {
+    const task = { what, run }
+    this.tasks.push(task)
+    return () => {
+      const at = this.tasks.indexOf(task)
+      if (at !== -1) this.tasks.splice(at, 1)
+    }
   }
 
   /** Runs every task once, newest first; returns what could not be cleaned. */
@@ -26,8 +35,10 @@ export class Janitor {
         if (!task) break
         try {
           await task.run()
-        } catch {
-          failed.push(task.what)
+        } catch (error) {
+          // A task may say better what is left (the images it could not remove, and how).
+          const said = (error as Error).message
+          failed.push(said.includes('docker ') ? said : task.what)
         }
       }
       this.cleaning = undefined

@@ -50,9 +50,17 @@ export const Report = z.object({
     fail: z.number().int(),
     ledgered: z.number().int(),
     blocked: z.number().int(),
+    /**
+     * Blocked claims this run could not verify: every blocked claim of an engine run; in a static
+     * run, those blocked for another reason than the run being static.
+     */
+    unverified: z.number().int().default(0),
     errors: z.number().int(),
   }),
-  /** 0 every claim holds or is ledgered, 1 a claim fails, 2 bad usage or unreadable input. */
-  exitCode: z.union([z.literal(0), z.literal(1), z.literal(2)]),
+  /**
+   * 0 every claim holds or is ledgered; 1 a claim fails or a ledger entry is stale; 2 unreadable
+   * input; 4 nothing failed but claims could not be verified (`--allow-blocked` makes it 0).
+   */
+  exitCode: z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(4)]),
 })
 export type Report = z.infer<typeof Report>

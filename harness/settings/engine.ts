@@ -13,6 +13,12 @@ export const EngineOptions = z.object({
   pull: z.boolean().default(true),
   /** Where measured results are kept between runs; none when unset. */
   cacheDir: z.string().optional(),
+  /**
+   * `--docker CLIENT` (or `LESSONPROOF_DOCKER`, read by the command line only): the docker client
+   * builds go through, as a path or a command with words (`/usr/bin/docker`, `docker --context x`).
+   * Unset: the first client that can build with BuildKit.
+   */
+  docker: z.string().min(1).optional(),
   /** This run's id: in every tag, label and temp dir name the run makes, so it touches only its own. */
   runId: z.string().regex(/^[a-z0-9]+$/),
 })

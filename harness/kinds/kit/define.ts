@@ -17,6 +17,10 @@ export type Need =
   | { kind: 'path'; iteration: Iteration; path: string }
   | { kind: 'route'; iteration: Iteration; method: string; path: string; app: string }
   | { kind: 'base-image'; ref: string }
+  /** The iteration's build log is compared: built alone, after the document's earlier builds, as a reader's would be. */
+  | { kind: 'build-log'; iteration: Iteration }
+  /** The durations of the iteration's steps are compared: built with `--no-cache`, so every step runs. */
+  | { kind: 'timing'; iteration: Iteration }
 
 /** A kind whose claims are facts about a built image or a run: a verdict needs a measurement. */
 export interface Measured<C> {
