@@ -9,7 +9,7 @@
  * LESSONPROOF_REQUIRE_ENGINE=1.
  */
 import { rmSync } from 'node:fs'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import {
   BASE,
   docker,

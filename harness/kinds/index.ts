@@ -6,7 +6,7 @@ import { z } from 'zod'
 import type { AnyClaim } from '../model/index.js'
 import { baseImageSize } from './base-image-size.js'
 import { buildCommand } from './build-command.js'
-import { buildSteps } from './build-steps.js'
+import { buildLog } from './build-log.js'
 import { contents } from './contents.js'
 import { dockerfile } from './dockerfile.js'
 import { duration } from './duration.js'
@@ -38,7 +38,7 @@ export const KINDS = [
   contents,
   buildCommand,
   dockerfile,
-  buildSteps,
+  buildLog,
   practice,
   transcript,
 ] as const

@@ -115,6 +115,7 @@ async function buildAndRun(plan: IterationPlan, deps: MeasureDeps, turn: Turn): 
     await rm(context, { recursive: true, force: true })
     dropContext()
   }
+  if (Object.keys(options.imageMap).length > 0) build.build.imageMap = options.imageMap
   const notes = [...plan.notes, ...(build.build.note ? [build.build.note] : [])]
   const facts: IterationFacts = { status: 'measured', buildLog: build.log, build: build.build, notes }
   if (!build.ok) {

@@ -58,6 +58,8 @@ export const BuildFacts = z.object({
   /** Wall time of the whole build. */
   seconds: z.number().nonnegative(),
   steps: z.array(BuildStepFacts),
+  /** Images the build used in place of the lesson's (`--image-map`): a FROM step is compared through it. */
+  imageMap: z.record(z.string(), z.string()).optional(),
   /** Built with `--no-cache`, so that every step ran and has a duration. */
   noCache: z.boolean().optional(),
 })
