@@ -55,7 +55,7 @@ const KEYWORDS = new Set([
 const JSON_FORM = new Set(['CMD', 'ENTRYPOINT', 'SHELL', 'VOLUME', 'HEALTHCHECK'])
 
 /** Parses a Dockerfile and lists what would stop a build: unknown instructions, no FROM first, bad JSON. */
-export const parseDockerfile: (content: string) => DockerfileModel = memoize(parseUncached, 1000)
+export const parseDockerfile: (content: string) => DockerfileModel = memoize(parseUncached, 5000)
 
 function parseUncached(content: string): DockerfileModel {
   const doc = DockerfileParser.parse(content)

@@ -384,20 +384,26 @@ export class DockerEngine implements Engine {
    * layers children first. BuildKit's cache is left as it is, so the next run builds warm.
    */
   private async removeImages(): Promise<void> {
-    const failed: string[] = []
-    const remove = async (ref: string) => {
+    const remove = async (ref: string): Promise<boolean> => {
       try {
         await this.docker.getImage(ref).remove({ force: false, noprune: false })
+        return true
       } catch (error) {
-        if (!isGone(error)) failed.push(ref)
+        return isGone(error)
       }
     }
-    // Tags first (an ID with two of this run's tags goes with the last), then the IDs left.
+    // Tags first (an ID with two of this run's tags goes with the last), then the IDs left. Two
+    // tags of one image removed at once can clash in the engine: what failed is tried again alone.
     const refs = [...this.images]
-    await Promise.all(refs.filter((r) => !r.startsWith('sha256:')).map(remove))
-    await Promise.all(refs.filter((r) => r.startsWith('sha256:')).map(remove))
-    for (const layer of this.layers.splice(0)) await remove(layer)
     this.images.clear()
+    const tags = refs.filter((r) => !r.startsWith('sha256:'))
+    const ids = refs.filter((r) => r.startsWith('sha256:'))
+    const failed: string[] = []
+    for (const group of [tags, ids]) {
+      const results = await Promise.all(group.map(remove))
+      for (const [i, ref] of group.entries()) if (!results[i] && !(await remove(ref))) failed.push(ref)
+    }
+    for (const layer of this.layers.splice(0)) if (!(await remove(layer))) failed.push(layer)
     if (failed.length > 0) throw new Error(`images ${failed.join(', ')} (docker rmi ${failed.join(' ')})`)
   }
 }
@@ -417,6 +423,7 @@ export function buildFacts(result: BuildkitResult, request: BuildRequest): Build
         index: step.index,
         total: step.total,
         instruction: step.instruction,
+        keyword: step.keyword,
         cached: step.cached,
         status: step.status,
         ...(step.seconds === undefined ? {} : { seconds: step.seconds }),

@@ -50,6 +50,11 @@ export function contextKey(dockerfile: string, files: Record<string, string | Bu
   return hash.digest('hex').slice(0, 16)
 }
 
+/** A build's key in a recording: its context, and the stage it targets. */
+export function buildKey(context: string, target: string | undefined): string {
+  return target ? `${context}@${target}` : context
+}
+
 /** The files of a build context directory, by path relative to it. */
 async function readContext(dir: string): Promise<Record<string, Buffer>> {
   const files: Record<string, Buffer> = {}
@@ -69,6 +74,8 @@ export class FakeEngine implements Engine {
   private readonly built = new Map<string, RecordedImage>()
   /** Every call, for tests that check what was asked. */
   readonly calls: string[] = []
+  /** How often each build key was built: the n-th build replays the n-th recording (a rebuild's log is CACHED). */
+  private readonly builds = new Map<string, number>()
 
   constructor(private readonly recording: Recording) {}
 
@@ -83,7 +90,13 @@ export class FakeEngine implements Engine {
   }
 
   async build(request: BuildRequest): Promise<BuildResult> {
-    const key = contextKey(request.dockerfile, await readContext(request.contextDir))
+    const base = buildKey(
+      contextKey(request.dockerfile, await readContext(request.contextDir)),
+      request.target,
+    )
+    const n = (this.builds.get(base) ?? 0) + 1
+    this.builds.set(base, n)
+    const key = `${base}#${n}`
     this.calls.push(`build ${request.tag} ${key}`)
     const recorded = this.recording.builds[key]
     const none: BuildFacts = { builder: 'buildkit', seconds: 0, steps: [] }

@@ -4,15 +4,18 @@ import type { AnyClaim } from '../model/index.js'
 import { blocked, defineKind, fail, MEASURED, pass } from './kit/index.js'
 import { buildLogs } from './readings/outputs.js'
 import { proseItems, sentenceOf } from './readings/prose.js'
-import { iterationsRunning, measuredSteps, toolOf } from './readings/timings.js'
+import { firstRunning, measuredSteps, toolOf } from './readings/timings.js'
 
 /** Why a duration is never held as a number, in either kind of run. */
 export const TIMINGS_NOT_MEASURED =
-  'absolute timings depend on the machine and the network; lessonproof holds durations only as an order (uv faster than pip)'
+  'absolute timings depend on the machine and the network; lessonproof holds durations only as ratios measured in one run (a speed-up)'
 
 /** "uv … in 1.8 seconds vs pip's 8+ seconds". */
 export const VERSUS =
   /\b(uv|pip)\b[^.]*?\bin\s+(\d+(?:\.\d+)?)\s*s(?:econds?)?\s+vs\.?\s+(uv|pip)(?:'s)?\s+(\d+(?:\.\d+)?)(\+)?\s*s(?:econds?)?/gi
+
+/** Tools that install a project's requirements: their step is "installs the requirements". */
+const INSTALLERS = new Set(['uv', 'pip', 'poetry', 'pdm', 'conda', 'npm', 'pnpm', 'yarn', 'bun'])
 
 export const duration = defineKind({
   id: 'duration',
@@ -33,7 +36,7 @@ export const duration = defineKind({
         if (!tool) continue
         emit({
           line: step.line,
-          title: `${tool} installs the requirements in ${step.seconds} s (build of ${log.image})`,
+          title: `${tool} ${INSTALLERS.has(tool) ? 'installs the requirements' : 'runs'} in ${step.seconds} s (build of ${log.image})`,
           subject: tool,
           ...x.about(log.it),
           tool,
@@ -91,7 +94,7 @@ export const duration = defineKind({
   measured: {
     // The durations are read from the real build's log: its steps must run, not come from the cache.
     needs: (claim, iterations) =>
-      iterationsRunning(claim.tool, iterations.all).map((iteration) => ({
+      firstRunning(claim.tool, iterations.all).map((iteration) => ({
         kind: 'timing' as const,
         iteration,
       })),

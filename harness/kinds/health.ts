@@ -17,6 +17,18 @@ export function runsOf(
   )
 }
 
+/**
+ * The image a `curl` output speaks of: the one the lesson's last `docker run` before it starts
+ * (the build of that tag standing at that line), when it names one the lesson builds.
+ */
+export function imageRunBefore(ctx: CheckContext, line: number): Iteration | undefined {
+  const run = ctx.doc.commands
+    .filter((c) => c.line <= line && c.argv[0] === 'docker' && c.argv[1] === 'run')
+    .at(-1)
+  const tag = run?.argv.find((a) => ctx.iterations.byTag(a) !== undefined)
+  return tag ? ctx.iterations.byTag(tag, line) : undefined
+}
+
 export const health = defineKind({
   id: 'health',
   fields: {
@@ -78,7 +90,8 @@ export const health = defineKind({
     judge(claim, ctx) {
       const want = JSON.stringify(claim.body)
       const checks: Check[] = []
-      for (const it of runsOf(ctx, undefined, claim.fileLine)) {
+      const ran = claim.fileLine === undefined ? imageRunBefore(ctx, claim.source.line) : undefined
+      for (const it of ran ? [ran] : runsOf(ctx, undefined, claim.fileLine)) {
         const r = ctx.measuredImage(it)
         if (Array.isArray(r)) {
           checks.push(...about(it.tag, r))

@@ -3,7 +3,7 @@ import { z } from 'zod'
 import { listDurations, loggedDurations, VERSUS } from './duration.js'
 import { blocked, type CheckContext, defineKind, fail, MEASURED, pass } from './kit/index.js'
 import { proseItems, sentenceOf } from './readings/prose.js'
-import { iterationsRunning, measuredSteps, median, TOOL_WORD } from './readings/timings.js'
+import { firstRunning, measuredSteps, median, TOOL_WORD } from './readings/timings.js'
 
 const SPEEDUP = /(\d+(?:\.\d+)?)(?:\s*[-–]\s*(\d+(?:\.\d+)?))?\s*x\s+faster\s+than\s+([\w-]+)/gi
 
@@ -89,7 +89,7 @@ export const speedup = defineKind({
     // Both sides are timed in this run, from steps that ran (built with --no-cache).
     needs: (claim, iterations) =>
       [claim.faster, claim.slower].flatMap((tool) =>
-        iterationsRunning(tool, iterations.all).map((iteration) => ({ kind: 'timing' as const, iteration })),
+        firstRunning(tool, iterations.all).map((iteration) => ({ kind: 'timing' as const, iteration })),
       ),
     /**
      * A ratio measured in this run: the median duration of the steps that run the slower tool over

@@ -38,6 +38,8 @@ export const BuildStepFacts = z.object({
   total: z.number().int().nonnegative(),
   /** From the keyword on, as the log shows it. @example "RUN gcc -O2 -o /app main.c" */
   instruction: z.string(),
+  /** The instruction's keyword. @example "RUN" */
+  keyword: z.string(),
   /** Taken from the cache: it did not run, so it has no duration of its own. */
   cached: z.boolean(),
   status: z.enum(['done', 'cached', 'error', 'canceled', 'running']),

@@ -1,8 +1,16 @@
 import { DocumentError } from '../errors.js'
-import type { CodeBlock, Document, DocumentRole, Iteration, Output, Table } from '../model/index.js'
+import type {
+  CodeBlock,
+  Document,
+  DocumentRole,
+  FileVersion,
+  Iteration,
+  Output,
+  Table,
+} from '../model/index.js'
 import { dockerBuild, isOutputLead, isShellBlock, splitCommands } from './commands.js'
 import { outputTable } from './docker-output.js'
-import { fileLabel, filesAt, fileVersions } from './files.js'
+import { fileLabel, fileVersions } from './files.js'
 import { parseFrontmatter } from './frontmatter.js'
 import { parseMarkdown } from './markdown.js'
 
@@ -120,19 +128,42 @@ export function parseDocument(path: string, text: string): Document {
   return lesson
 }
 
+/**
+ * Builds one document may show. Each iteration carries the files as they stand at its build, so
+ * a document with many builds and many files costs their product: beyond this it is refused.
+ */
+export const MAX_ITERATIONS = 1_000
+
 function iterationsOf(lesson: Document): Iteration[] {
   const iterations: Iteration[] = []
+  // Earlier builds by tag, and the files as they stand, kept up as the commands go by (linear).
+  const byTag = new Map<string, Iteration[]>()
+  const versions = [...lesson.files].sort((a, b) => a.line - b.line)
+  const standing: Record<string, FileVersion> = {}
+  let next = 0
   for (const command of lesson.commands) {
     const build = dockerBuild(command.argv)
     if (!build) continue
     const section = sectionAt(lesson, command.line)
     if (isReaderSection(section)) continue
+    if (iterations.length === MAX_ITERATIONS)
+      throw new DocumentError({
+        file: lesson.path,
+        line: command.line,
+        reason: `more than ${MAX_ITERATIONS.toLocaleString('en-US')} \`docker build\` commands: lessonproof reads at most ${MAX_ITERATIONS.toLocaleString('en-US')} builds per document`,
+        expected: `at most ${MAX_ITERATIONS} builds; split the lesson`,
+        received: `a build beyond the ${MAX_ITERATIONS}th at line ${command.line}`,
+      })
     // The tag as written, whole: `localhost:5000/app:v1` and `app:V1` are tags of their own.
     const tag = build.tag ?? `${build.file.toLowerCase()}:latest`
     const colon = tag.lastIndexOf(':')
     const version = colon > tag.lastIndexOf('/') ? tag.slice(colon + 1) : 'latest'
     const repo = colon > tag.lastIndexOf('/') ? tag.slice(0, colon) : tag
-    const files = filesAt(lesson.files, command.line)
+    while (next < versions.length && (versions[next]?.line ?? 0) < command.line) {
+      const v = versions[next++] as FileVersion
+      standing[v.name] = v
+    }
+    const files = { ...standing }
     const iteration: Iteration = {
       index: iterations.length,
       line: command.line,
@@ -144,16 +175,16 @@ function iterationsOf(lesson: Document): Iteration[] {
     }
     if (build.target) iteration.target = build.target
     // The same tag built again from the same files: a rebuild the lesson shows (its log CACHED).
-    const earlier = iterations.find(
+    const earlier = (byTag.get(tag) ?? []).find(
       (it) =>
         it.rebuildOf === undefined &&
-        it.tag === tag &&
         it.dockerfile === build.file &&
         it.target === build.target &&
         sameFiles(it.files, files),
     )
     if (earlier) iteration.rebuildOf = earlier.index
     iterations.push(iteration)
+    byTag.set(tag, [...(byTag.get(tag) ?? []), iteration])
   }
   return iterations
 }
@@ -164,9 +195,16 @@ function sameFiles(a: Iteration['files'], b: Iteration['files']): boolean {
 }
 
 export function sectionAt(lesson: Pick<Document, 'headings'>, line: number): string {
-  let section = ''
-  for (const h of lesson.headings) if (h.line <= line) section = h.text
-  return section
+  // Headings are in line order: the last one at or before the line, found by halving.
+  const headings = lesson.headings
+  let lo = 0
+  let hi = headings.length
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1
+    if ((headings[mid]?.line ?? 0) <= line) lo = mid + 1
+    else hi = mid
+  }
+  return lo > 0 ? (headings[lo - 1]?.text ?? '') : ''
 }
 
 function parseTranscript(path: string, text: string, lessonPath: string): Document {

@@ -5,13 +5,12 @@ export { documentRole, isReaderSection, parseDocument, sectionAt } from './docum
 export { filesAt, fileVersions, isExcerpt } from './files.js'
 export { parseFrontmatter } from './frontmatter.js'
 export { plain } from './markdown.js'
-export { decodeDocument, MAX_DOCUMENT_BYTES } from './source.js'
+export { decodeDocument, MAX_DOCUMENT_BYTES, readDocumentBytes } from './source.js'
 
-import { readFile } from 'node:fs/promises'
 import { DocumentError } from '../errors.js'
 import type { Document } from '../model/index.js'
 import { parseDocument } from './document.js'
-import { decodeDocument } from './source.js'
+import { decodeDocument, readDocumentBytes } from './source.js'
 
 /**
  * Reads and parses one document; unreadable files become a DocumentError at line 1.
@@ -19,12 +18,13 @@ import { decodeDocument } from './source.js'
  */
 export async function loadDocument(
   path: string,
-  reading: Promise<Uint8Array> = readFile(path),
+  reading: Promise<Uint8Array> = readDocumentBytes(path),
 ): Promise<Document> {
   let bytes: Uint8Array
   try {
     bytes = await reading
   } catch (cause) {
+    if (cause instanceof DocumentError) throw cause
     const code = (cause as NodeJS.ErrnoException).code ?? 'error'
     throw new DocumentError({ file: path, line: 1, reason: `cannot read the file (${code})`, cause })
   }

@@ -16,7 +16,8 @@ export async function collectDocuments(paths: string[]): Promise<string[]> {
       throw new UsageError(`${path}: no such file or directory`)
     }
     if (info.isDirectory()) found.push(...(await walk(path)))
-    else found.push(path)
+    else if (DOCUMENT.test(path)) found.push(path)
+    else throw new UsageError(`${path}: not a lesson document (lessonproof reads .md, .mdx and .txt files)`)
   }
   return [...new Set(found)]
 }

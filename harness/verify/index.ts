@@ -3,15 +3,14 @@
  * verdicts, lesson family by lesson family, then the ledger. Hands plain results to the report.
  */
 import { existsSync } from 'node:fs'
-import { readFile } from 'node:fs/promises'
 import { relative, resolve, sep } from 'node:path'
 import { CheckContext, checkClaim, type Family } from '../checks/index.js'
 import { extractClaims } from '../claims/index.js'
-import { DocumentError } from '../errors.js'
+import { DocumentError, UsageError } from '../errors.js'
 import type { Claim } from '../kinds/index.js'
 import { applyLedger, type LedgerEntry } from '../ledger/index.js'
 import type { Document, RunFacts } from '../model/index.js'
-import { documentRole, loadDocument } from '../parse/index.js'
+import { documentRole, loadDocument, readDocumentBytes } from '../parse/index.js'
 import { planRun, type RunPlan } from '../plan/index.js'
 import type { VerifiedDocument, VerifyResult } from '../report/index.js'
 import { type EngineOptions, resolveSettings, type Settings } from '../settings/index.js'
@@ -48,6 +47,10 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult<Claim
   const files = (await collectDocuments(options.paths.map((p) => resolve(cwd, p)))).map((p) =>
     displayPath(p, cwd),
   )
+  if (files.length === 0)
+    throw new UsageError(
+      `no lesson document under ${options.paths.join(', ')} (lessonproof reads .md, .mdx and .txt files)`,
+    )
   // One lesson's documents at a time: they check against each other, and nothing of a lesson
   // but its verdicts is kept once it is done (1,000 lessons stay within memory).
   const groups = new Map<string, string[]>()
@@ -55,8 +58,9 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult<Claim
     const { lessonPath } = documentRole(path)
     groups.set(lessonPath, [...(groups.get(lessonPath) ?? []), path])
   }
-  // Reading every file ahead keeps the disk busy while lessons are parsed one after another.
-  const reads = new Map(files.map((f) => [f, readAhead(resolve(cwd, f))]))
+  // Reading ahead keeps the disk busy while lessons are parsed one after another; a few at a time.
+  const slots = limiter(READ_AHEAD)
+  const reads = new Map(files.map((f) => [f, readAhead(resolve(cwd, f), slots)]))
   const byPath = new Map<string, VerifiedDocument<Claim>>()
   for (const [lessonPath, paths] of groups) {
     for (const doc of await verifyFamily(lessonPath, paths, cwd, options, reads)) byPath.set(doc.path, doc)
@@ -73,9 +77,28 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult<Claim
   return { mode: options.engine ? 'engine' : 'static', documents, staleLedger: stale }
 }
 
+/** Files read at once. */
+const READ_AHEAD = 8
+
+/** Runs at most `n` tasks at once, in the order they ask. */
+function limiter(n: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let running = 0
+  const queue: (() => void)[] = []
+  return async (task) => {
+    if (running >= n) await new Promise<void>((go) => queue.push(go))
+    running++
+    try {
+      return await task()
+    } finally {
+      running--
+      queue.shift()?.()
+    }
+  }
+}
+
 /** Starts reading a file; a failure is reported when the file is parsed, not now. */
-function readAhead(path: string): Promise<Uint8Array> {
-  const reading = readFile(path)
+function readAhead(path: string, slots: ReturnType<typeof limiter>): Promise<Uint8Array> {
+  const reading = slots(() => readDocumentBytes(path))
   reading.catch(() => undefined)
   return reading
 }

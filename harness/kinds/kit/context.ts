@@ -26,6 +26,27 @@ export interface StatedSize {
   file: string
 }
 
+type SizeClaim = AnyClaim & { size: Size; origin: string }
+const sizeIndexes = new WeakMap<AnyClaim[], Map<string, SizeClaim[]>>()
+
+/**
+ * The image-size claims among `claims` stated for one version of an image, by `versionKey`:
+ * indexed once per list of claims, so checking every claim stays linear in their number.
+ */
+export function sizeClaimsFor(claims: AnyClaim[], key: string): SizeClaim[] {
+  let index = sizeIndexes.get(claims)
+  if (!index) {
+    index = new Map()
+    for (const c of claims) {
+      if (c.kind !== 'image-size' || c.dockerfile === undefined) continue
+      const k = versionKey({ dockerfile: c.dockerfile, name: c.image ?? '' })
+      index.set(k, [...(index.get(k) ?? []), c as SizeClaim])
+    }
+    sizeIndexes.set(claims, index)
+  }
+  return index.get(key) ?? []
+}
+
 /** The check name of every measured check. */
 export const MEASURED = 'measured on the built image'
 
@@ -79,13 +100,10 @@ export class CheckContext {
    * exact statement, then an approximate one.
    */
   statedSize(it: Iteration, claims: AnyClaim[] = this.claims): StatedSize | undefined {
-    const key = versionKey(it)
-    const sizes = claims.filter(
-      (c): c is AnyClaim & { size: Size; origin: string } =>
-        c.kind === 'image-size' &&
-        c.dockerfile !== undefined &&
-        versionKey({ dockerfile: c.dockerfile, name: c.image ?? '' }) === key,
-    )
+    const similar = sizeClaimsFor(claims, versionKey(it))
+    // Sizes stated for this very tag first: two tags of one Dockerfile are two builds.
+    const own = similar.filter((c) => c.image === it.tag)
+    const sizes = own.length > 0 ? own : similar
     const pick =
       sizes.find((c) => c.origin === 'docker-images') ?? sizes.find((c) => !c.size.approx) ?? sizes[0]
     return pick ? { line: pick.source.line, size: pick.size, file: pick.source.file } : undefined

@@ -35,7 +35,15 @@ export function versionKey(it: Pick<Iteration, 'dockerfile' | 'name'>): string {
 
 /** The iterations of a document (or of its lesson, for a summary card), with every way to find one. */
 export class Iterations {
-  constructor(readonly all: Iteration[]) {}
+  private readonly tags = new Map<string, Iteration[]>()
+  private readonly dockerfiles = new Map<string, Iteration[]>()
+
+  constructor(readonly all: Iteration[]) {
+    for (const it of all) {
+      this.tags.set(it.tag, [...(this.tags.get(it.tag) ?? []), it])
+      this.dockerfiles.set(it.dockerfile, [...(this.dockerfiles.get(it.dockerfile) ?? []), it])
+    }
+  }
 
   get first(): Iteration | undefined {
     return this.all[0]
@@ -51,8 +59,9 @@ export class Iterations {
    */
   byTag(tag: string | undefined, line?: number): Iteration | undefined {
     if (tag === undefined) return undefined
+    const found = [...(this.tags.get(tag) ?? []), ...(this.tags.get(`${tag}:latest`) ?? [])]
     return this.at(
-      this.all.filter((it) => it.tag === tag || it.tag === `${tag}:latest`),
+      found.sort((a, b) => a.index - b.index),
       line,
     )
   }
@@ -65,14 +74,8 @@ export class Iterations {
   }): Iteration | undefined {
     const line = claim.source?.line
     return (
-      this.at(
-        this.all.filter((it) => it.tag === claim.image),
-        line,
-      ) ??
-      this.at(
-        this.all.filter((it) => it.dockerfile === claim.dockerfile),
-        line,
-      )
+      this.at(claim.image === undefined ? [] : (this.tags.get(claim.image) ?? []), line) ??
+      this.at(claim.dockerfile === undefined ? [] : (this.dockerfiles.get(claim.dockerfile) ?? []), line)
     )
   }
 
