@@ -8,7 +8,11 @@ export interface CleanOptions {
   io: { out: (text: string) => void; env?: Record<string, string | undefined> }
 }
 
-/** Returns the exit status: 0 when everything that could be judged was removed, 1 when something was left. */
+/**
+ * Returns the exit status: 1 when something it set out to remove could not be removed, else 0.
+ * Runs it cannot judge (another host, no owner recorded) are listed with their commands, not
+ * counted: on a shared engine they are other people's.
+ */
 export async function clean({ prune, cacheDir, io }: CleanOptions): Promise<number> {
   const engine = await import('../engine/index.js')
   const { docker, address } = await engine.connectDocker(io.env ?? {}, io.env?.LESSONPROOF_DOCKER)
@@ -27,7 +31,6 @@ export async function clean({ prune, cacheDir, io }: CleanOptions): Promise<numb
     } else if (run.liveness === 'alive') {
       io.out(`left run ${run.runId} alone: it is still going (${ownerText(run.owner)}): ${what}`)
     } else {
-      left++
       io.out(
         `left run ${run.runId} alone: ${run.owner ? `it ran on another host (${run.owner})` : 'its owner is not recorded (an older lessonproof, or another tool)'}, so whether it still goes cannot be told: ${what}\n  if it is over, remove it with:\n    ${engine.removalCommands(run).join('\n    ')}`,
       )

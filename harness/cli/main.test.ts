@@ -67,6 +67,28 @@ function ledger(...entries: { file: string; claim: string; reason: string }[]): 
     .join('')
 }
 
+describe('exit status', () => {
+  it('exits 4 when claims could not be verified for another reason than a static run, 0 with --allow-blocked', async () => {
+    // Nothing in the lesson times uv or pip: the speed-up cannot be held to anything.
+    await write('lessons/good.md', `${CONSISTENT}\nuv installs packages 10x faster than pip.\n`)
+    const blocked = await run('verify', '--static')
+    expect(blocked.code).toBe(4)
+    expect(blocked.out).toContain('1 claim could not be verified in this run (blocked)')
+    expect((await run('verify', '--static', '--allow-blocked')).code).toBe(0)
+  })
+
+  it('exits 2 when no lesson is found, or a path is no lesson', async () => {
+    await mkdir(join(dir, 'empty'))
+    const none = await run('verify', 'empty', '--static')
+    expect(none.code).toBe(2)
+    expect(none.err).toContain('no lesson document under empty')
+    await write('notes.json', '{}')
+    const json = await run('verify', 'notes.json', '--static')
+    expect(json.code).toBe(2)
+    expect(json.err).toContain('not a lesson document')
+  })
+})
+
 describe('lessonproof verify --static', () => {
   it('exits 0 when every claim holds', async () => {
     await write('lessons/good.md', CONSISTENT)

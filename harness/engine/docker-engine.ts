@@ -328,8 +328,14 @@ export class DockerEngine implements Engine {
         },
       }
     } catch (error) {
-      await stop()
-      drop()
+      // Removed now if the engine lets it; else the janitor's task stays, to say what is left.
+      if (
+        await stop().then(
+          () => true,
+          () => false,
+        )
+      )
+        drop()
       throw error
     }
   }
@@ -370,13 +376,16 @@ export class DockerEngine implements Engine {
     }
   }
 
-  /** The container's last lines of output, for a failure's reason. */
+  /** The container's last lines of output, on one line, for a failure's reason. */
   private async output(container: Dockerode.Container): Promise<string> {
     const buffer = (await container
-      .logs({ stdout: true, stderr: true, tail: 20 })
+      .logs({ stdout: true, stderr: true, tail: 5 })
       .catch(() => Buffer.from(''))) as Buffer
-    const text = (await demultiplexed(this.docker, buffer)).trim()
-    return text ? `\ncontainer output (last lines):\n${text.split('\n').slice(-20).join('\n')}` : ''
+    const lines = (await demultiplexed(this.docker, buffer))
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
+    return lines.length > 0 ? `; its last output: ${lines.slice(-5).join(' / ')}` : '; it printed nothing'
   }
 
   /**

@@ -146,6 +146,8 @@ async function buildAndRun(plan: IterationPlan, deps: MeasureDeps, turn: Turn): 
   ])
   facts.image = image
   if (found) facts.paths = found
+  // No claim asks what the app answers: the image is measured, not run.
+  if (!plan.run) return facts
 
   const volumeDir = plan.volume
     ? await mkdtemp(join(tmpdir(), `lessonproof-${options.runId}-volume-`))

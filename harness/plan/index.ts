@@ -43,6 +43,8 @@ export interface IterationPlan {
   noCache: boolean
   /** The lesson declares that its app needs the network beyond this machine. */
   outbound: boolean
+  /** A claim needs the app running (/health, routes); else the image is built and inspected only. */
+  run: boolean
   /** Why this iteration cannot be built in this run. */
   blocked?: string
   port: number
@@ -113,6 +115,7 @@ function needsOf(claims: Claim[], iterations: Iterations) {
   const baseImages = new Set<string>()
   const logs = new Set<number>()
   const timed = new Set<number>()
+  const runs = new Set<number>()
   for (const claim of claims) {
     const { measured } = kindOf(claim)
     const wanted = measured === false ? [] : (measured.needs?.(claim, iterations) ?? [])
@@ -125,12 +128,17 @@ function needsOf(claims: Claim[], iterations: Iterations) {
         const list = routes.get(need.iteration.index) ?? []
         list.push({ method: need.method, path: need.path, app: need.app })
         routes.set(need.iteration.index, list)
-      } else if (need.kind === 'build-log') logs.add(need.iteration.index)
+        runs.add(need.iteration.index)
+      } else if (need.kind === 'run') runs.add(need.iteration.index)
+      else if (need.kind === 'build-log') logs.add(need.iteration.index)
       else if (need.kind === 'timing') timed.add(need.iteration.index)
       else baseImages.add(need.ref)
     }
   }
-  return { paths, routes, baseImages, logs, timed }
+  // A rebuild is measured as the build it repeats: that one runs for it.
+  for (const it of iterations.all)
+    if (runs.has(it.index) && it.rebuildOf !== undefined) runs.add(it.rebuildOf)
+  return { paths, routes, baseImages, logs, timed, runs }
 }
 
 export function planIteration(
@@ -163,6 +171,7 @@ export function planIteration(
     exclusive: needs.logs.has(it.index),
     noCache: needs.timed.has(it.index),
     outbound: settings.network === 'outbound',
+    run: needs.runs.has(it.index),
   }
   if (it.target) plan.target = it.target
   if (it.rebuildOf !== undefined) plan.rebuildOf = String(it.rebuildOf)
@@ -279,7 +288,7 @@ export function planKey(plan: IterationPlan, baseIds: string[]): string {
   hash.update(
     `paths\0${plan.paths.join('\0')}\0routes\0${plan.routes.map((r) => `${r.method} ${r.path}`).join('\0')}\0`,
   )
-  hash.update(`health\0${plan.healthPath}\0${plan.healthTimeoutMs}\0`)
+  hash.update(`health\0${plan.healthPath}\0${plan.healthTimeoutMs}\0run\0${plan.run}\0`)
   hash.update(
     `target\0${plan.target ?? ''}\0rebuild\0${plan.rebuildOf ?? ''}\0nocache\0${plan.noCache}\0outbound\0${plan.outbound}\0`,
   )

@@ -36,14 +36,18 @@ export interface FaultLessonOptions {
   extra?: string[]
   /** The size the lesson states for the image, as `docker images` prints it. @default "78.4MB" */
   size?: string
+  /** Perl the server runs first (it prints, then allocates memory, say). */
+  prelude?: string
 }
 
 /** A small HTTP server: /health answers `{"status":"ok"}`, /slow after a delay, anything else 404. */
-export function perlServer(healthDelay: number, routeDelay: number): string {
+export function perlServer(healthDelay: number, routeDelay: number, prelude = ''): string {
   return [
     'use strict;',
     'use IO::Socket::INET;',
     '$SIG{TERM} = sub { exit 0 };',
+    '$| = 1;',
+    prelude,
     `sleep ${healthDelay};`,
     'my $server = IO::Socket::INET->new(LocalPort => 8080, Listen => 16, ReuseAddr => 1) or die "listen: $!";',
     'while (my $client = $server->accept) {',
@@ -91,7 +95,7 @@ export function writeFaultLesson(options: FaultLessonOptions = {}, nonce = rando
     '**File: server.pl**',
     '',
     `${F}perl`,
-    perlServer(options.healthDelay ?? 0, options.routeDelay ?? 0),
+    perlServer(options.healthDelay ?? 0, options.routeDelay ?? 0, options.prelude),
     F,
     '',
     'The routes, as the service documents them:',
