@@ -4,14 +4,25 @@
  * run opens one). Every container, image and network it makes carries the run's label and its
  * owner's, and is registered with the janitor before it can outlive an interruption.
  */
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
+import { dirname } from 'node:path'
 import { Readable, Writable } from 'node:stream'
 import { finished } from 'node:stream/promises'
 import type Dockerode from 'dockerode'
 import { execa } from 'execa'
+import { z } from 'zod'
 import { EngineError } from '../errors.js'
 import type { BuildFacts, ImageFacts } from '../model/index.js'
 import { RUN_LABEL } from '../settings/index.js'
-import { BuildkitBuilder, type BuildkitResult, type ClientEnv, findBuildClient } from './buildkit.js'
+import {
+  BuildClient,
+  BuildkitBuilder,
+  type BuildkitResult,
+  type ClientEnv,
+  type ClientSettings,
+  clientCandidates,
+  findBuildClient,
+} from './buildkit.js'
 import {
   dockerodeOptions,
   type EngineAddress,
@@ -36,6 +47,8 @@ export interface DockerEngineOptions {
   docker?: string
   /** Milliseconds; injected by tests. */
   clock?: () => number
+  /** A file keeping the client chosen, while the candidates are the same files: saves asking them each run. */
+  clientCache?: string
 }
 
 /** How long one API call may take before the engine counts as gone. */
@@ -48,9 +61,11 @@ const POLL_MS = 100
  * EngineError that says where it looked when no engine answers.
  */
 export async function openDockerEngine(options: DockerEngineOptions): Promise<DockerEngine> {
+  const settings = options.docker ? { docker: options.docker, env: options.env } : { env: options.env }
   const [client, connected] = await Promise.all([
-    findBuildClient(
-      options.docker ? { docker: options.docker, env: options.env } : { env: options.env },
+    (options.clientCache
+      ? cachedBuildClient(settings, options.clientCache)
+      : findBuildClient(settings)
     ).catch((error: Error) => error),
     connectDocker(options.env, options.docker),
   ])
@@ -65,6 +80,46 @@ export async function openDockerEngine(options: DockerEngineOptions): Promise<Do
     ...(options.clock ? { clock: options.clock } : {}),
   })
   return new DockerEngine(docker, builder, options, { address, version, os })
+}
+
+/**
+ * The build client, as chosen before while the candidate files are the same (path, size, mtime)
+ * and the setting and PATH too; asked again otherwise. A cache that cannot be read or written
+ * costs the asking, nothing else.
+ */
+async function cachedBuildClient(settings: ClientSettings, file: string): Promise<BuildClient> {
+  const candidates = settings.docker
+    ? [settings.docker.split(/\s+/)[0] ?? '']
+    : clientCandidates(settings.env)
+  const key = JSON.stringify({
+    docker: settings.docker ?? null,
+    path: settings.env.PATH ?? '',
+    files: candidates.map((c) => {
+      try {
+        const info = statSync(c)
+        return [c, info.size, info.mtimeMs]
+      } catch {
+        return [c, null]
+      }
+    }),
+  })
+  try {
+    const kept = z
+      .object({ key: z.string(), client: BuildClient })
+      .parse(JSON.parse(readFileSync(file, 'utf8')))
+    if (kept.key === key) return kept.client
+  } catch {
+    // None kept, or not one this version wrote: ask.
+  }
+  const client = await findBuildClient(settings)
+  try {
+    mkdirSync(dirname(file), { recursive: true })
+    writeFileSync(`${file}.${process.pid}.tmp`, JSON.stringify({ key, client }))
+    renameSync(`${file}.${process.pid}.tmp`, file)
+  } catch {
+    // Not kept: the next run asks again.
+  }
+  return client
 }
 
 /** The engine's API client, after it answered: where it is, its version and system. */

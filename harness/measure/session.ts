@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { rm } from 'node:fs/promises'
+import { join } from 'node:path'
 import type { EngineEnv } from '../engine/connection.js'
 import type { RunFacts } from '../model/index.js'
 import type { RunPlan } from '../plan/index.js'
@@ -56,6 +57,7 @@ export async function openEngineSession(
       owner,
       env,
       ...(options.docker ? { docker: options.docker } : {}),
+      ...(options.cacheDir ? { clientCache: join(options.cacheDir, 'client.json') } : {}),
     })
   } catch (error) {
     await janitor.clean()
