@@ -41,7 +41,7 @@ export const imageSize = defineKind({
 
   extract(x, emit) {
     for (const row of x.read(imageRows)) {
-      const it = x.iterations.all.find((i) => i.tag === row.image)
+      const it = x.iterations.byTag(row.image, row.line)
       const title = `${row.image} is ${row.size.text} (${row.origin === 'docker-images' ? 'docker images' : '--format table'})`
       emit({ line: row.line, title, ...x.about(it), image: row.image, size: row.size, origin: row.origin })
     }
