@@ -22,6 +22,7 @@ import type { Readable } from 'node:stream'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { DEFAULT_COUNT, generateCorpus } from './corpus.js'
+import { replaceSection } from './readme.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const CLI = join(ROOT, 'bin', 'lessonproof.js')
@@ -253,27 +254,6 @@ To measure again and rewrite this section: \`npm run build && npm run bench:stat
 `
 }
 
-/** Replaces the `## Speed` section (up to the next `## ` heading outside code) or appends it. */
-function replaceSection(readme: string, section: string): string {
-  const lines = readme.split('\n')
-  let fenced = false
-  let start = -1
-  let end = lines.length
-  for (const [i, line] of lines.entries()) {
-    if (/^\s*(```|~~~)/.test(line)) fenced = !fenced
-    if (fenced || !/^## /.test(line)) continue
-    if (start === -1 && /^## Speed\s*$/.test(line)) start = i
-    else if (start !== -1) {
-      end = i
-      break
-    }
-  }
-  const body = section.trimEnd().split('\n')
-  if (start === -1) return `${readme.trimEnd()}\n\n${body.join('\n')}\n`
-  const after = lines.slice(end)
-  return [...lines.slice(0, start), ...body, ...(after.length ? ['', ...after] : [''])].join('\n')
-}
-
 // --- main ------------------------------------------------------------------------------------
 
 async function main(): Promise<number> {
@@ -324,7 +304,11 @@ async function main(): Promise<number> {
     const date = new Date().toISOString().slice(0, 10)
     await writeFile(
       README,
-      replaceSection(await readFile(README, 'utf8'), speedSection(cases, date, [loadBefore, loadAfter])),
+      replaceSection(
+        await readFile(README, 'utf8'),
+        'Speed',
+        speedSection(cases, date, [loadBefore, loadAfter]),
+      ),
     )
     process.stdout.write('\nREADME.md: ## Speed section written\n')
   }

@@ -4,10 +4,10 @@
  * run, a blocked check that says what it would need.
  */
 import { type Claim, kindOf } from '../kinds/index.js'
-import { blocked, type CheckContext, MEASURED } from '../kinds/kit/index.js'
+import { blocked, type CheckContext, type Course, MEASURED } from '../kinds/kit/index.js'
 import { type Check, type Verdict, verdictOf } from '../model/index.js'
 
-export { CheckContext, type Family } from '../kinds/kit/index.js'
+export { CheckContext, type Course, courseDocument, type Family } from '../kinds/kit/index.js'
 
 /** Why a static run cannot check a measured claim, unless its kind says better. */
 function staticReason(claim: Claim): string {
@@ -26,4 +26,13 @@ function measuredChecks(claim: Claim, ctx: CheckContext): Check[] {
 /** Every check of a claim, static then measured, folded into one verdict. */
 export function checkClaim(claim: Claim, ctx: CheckContext): Verdict {
   return verdictOf([...kindOf(claim).check(claim, ctx), ...measuredChecks(claim, ctx)])
+}
+
+/**
+ * The verdict once every document of the run is read: a kind that checks against the other
+ * documents (a chapter's table of lessons) adds those checks to the claim's own.
+ */
+export function checkAcrossRun(claim: Claim, verdict: Verdict, course: Course): Verdict {
+  const across = kindOf(claim).acrossRun
+  return across ? verdictOf([...verdict.checks, ...across(claim as never, course)]) : verdict
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { Report } from '../model/report.js'
-import { F, FRONTMATTER, NAIVE, SLIM } from '../testing.js'
+import { FRONTMATTER, NAIVE, SLIM } from '../testing.js'
 import { main } from './main.js'
 
 /** A small lesson: two iterations and a comparison table whose reduction column says `reduction`. */
@@ -174,9 +174,10 @@ describe('usage errors exit 2', () => {
   })
 })
 
-describe('a malformed lesson', () => {
-  const BROKEN = `${CONSISTENT}\nA fence that never closes:\n\n${F}bash\ndocker images\n`
-  const FENCE_LINE = BROKEN.split('\n').lastIndexOf(`${F}bash`) + 1
+describe('a lesson that is not text', () => {
+  // A NUL byte makes a file binary: the one kind of document that cannot be read at all.
+  const BROKEN = `${CONSISTENT}\nA screenshot pasted as bytes:\n\n\u0000PNG\n`
+  const FENCE_LINE = BROKEN.split('\n').indexOf('\u0000PNG') + 1
 
   it('exits 2, reports it at its line, and still verifies the other lessons', async () => {
     await write('lessons/broken.md', BROKEN)
@@ -184,7 +185,7 @@ describe('a malformed lesson', () => {
     const { code, out, err } = await run('verify', 'lessons', '--static', '--json', 'out/report.json')
 
     expect(code).toBe(2)
-    expect(err).toContain(`lessons/broken.md:${FENCE_LINE}: code fence ${F} opened at line ${FENCE_LINE}`)
+    expect(err).toContain(`lessons/broken.md:${FENCE_LINE}: file is binary (it contains a NUL byte)`)
     expect(out).toContain('lessons/broken.md  (unreadable)')
     expect(out).toMatch(GOOD_HOLDS)
 
@@ -212,7 +213,7 @@ describe('--json', () => {
 
     const report = Report.parse(JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')))
     expect(report).toMatchObject({ tool: 'lessonproof', mode: 'static', exitCode: 1, staleLedger: [] })
-    expect(report.totals).toEqual({ pass: 9, fail: 1, ledgered: 0, blocked: 4, unverified: 0, errors: 0 })
+    expect(report.totals).toEqual({ pass: 11, fail: 1, ledgered: 0, blocked: 4, unverified: 0, errors: 0 })
     expect(report.documents.map((l) => l.path)).toEqual(['lessons/good.md', 'lessons/wrong.md'])
 
     const wrong = report.documents[1]
@@ -220,6 +221,7 @@ describe('--json', () => {
     const at = (text: string, from = 0) => lines.indexOf(text, from) + 1
     expect(wrong?.claims.map((c) => [c.kind, c.line, c.verdict])).toEqual([
       ['dockerfile', at('```dockerfile'), 'pass'],
+      ['image-tag', at('FROM python:3.12'), 'pass'],
       ['build-command', at('docker build -t app:naive -f Dockerfile.naive .'), 'pass'],
       ['dockerfile', at('```dockerfile', at('```dockerfile')), 'pass'],
       ['build-command', at('docker build -t app:slim -f Dockerfile.slim .'), 'pass'],
@@ -238,5 +240,115 @@ describe('--json', () => {
       measured: '62.15%',
       reason: `1.21GB → 458MB (lines ${SLIM_ROW - 1} and ${SLIM_ROW}) is 62.15%, not 50%`,
     })
+  })
+})
+
+describe('lessonproof --version', () => {
+  it.each([['--version'], ['-V']])('%s prints the package version', async (flag) => {
+    const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8'))
+    const { code, out } = await run(flag)
+    expect(code).toBe(0)
+    expect(out).toBe(pkg.version)
+  })
+})
+
+describe('--reporter', () => {
+  it('writes every report asked for, and text only when asked once others are', async () => {
+    await write('lessons/wrong.md', WRONG)
+    const { code, out } = await run(
+      'verify',
+      '--static',
+      '--reporter',
+      'junit=out/r.xml',
+      '--reporter',
+      'github=out/summary.md',
+      '--json',
+      'out/r.json',
+    )
+    expect(code).toBe(1)
+    expect(out).not.toContain('lessonproof static:')
+    expect(out.split('\n')).toEqual([
+      expect.stringMatching(
+        new RegExp(`^::error file=lessons/wrong.md,line=${SLIM_ROW},title=lessonproof%3A `),
+      ),
+    ])
+    expect(await readFile(join(dir, 'out/r.xml'), 'utf8')).toContain(`line="${SLIM_ROW}"`)
+    expect(await readFile(join(dir, 'out/summary.md'), 'utf8')).toContain(
+      `| <code>lessons/wrong.md:${SLIM_ROW}</code> |`,
+    )
+    expect(Report.parse(JSON.parse(await readFile(join(dir, 'out/r.json'), 'utf8'))).exitCode).toBe(1)
+  })
+
+  it('appends the job summary to $GITHUB_STEP_SUMMARY, linking lines to the commit', async () => {
+    await write('lessons/wrong.md', WRONG)
+    await write('step-summary.md', '')
+    const out: string[] = []
+    const env = {
+      GITHUB_STEP_SUMMARY: join(dir, 'step-summary.md'),
+      GITHUB_SERVER_URL: 'https://github.example',
+      GITHUB_REPOSITORY: 'course/lessons',
+      GITHUB_SHA: 'abc123',
+    }
+    const code = await main(['verify', '--static', '--reporter', 'github'], {
+      out: (t) => out.push(t),
+      err: () => undefined,
+      cwd: dir,
+      env,
+    })
+    expect(code).toBe(1)
+    expect(await readFile(env.GITHUB_STEP_SUMMARY, 'utf8')).toContain(
+      `[lessons/wrong.md:${SLIM_ROW}](https://github.example/course/lessons/blob/abc123/lessons/wrong.md#L${SLIM_ROW})`,
+    )
+  })
+
+  // Without --static the run would open an engine: a bad target must stop it before that.
+  it.each([
+    [
+      ['--reporter', 'junit=plain/r.xml'],
+      /cannot write the junit report to .*plain\/r\.xml: .*plain is not a directory/,
+    ],
+    [
+      ['--json', 'lessons/good.md'],
+      /refusing to write the json report over the lesson document .*lessons\/good\.md/,
+    ],
+    [['--reporter', 'text=lessonproof-ledger.yaml'], /refusing to write the text report over the ledger/],
+  ])('%j is a usage error before anything is verified', async (argv, message) => {
+    await write('lessons/good.md', CONSISTENT)
+    await write('plain', '')
+    const { code, out, err } = await run('verify', 'lessons', ...argv)
+    expect(code).toBe(2)
+    expect(out).toBe('')
+    expect(err).toMatch(message)
+    expect(err).not.toMatch(/building with|no Docker engine answers/)
+    expect(await readFile(join(dir, 'lessons/good.md'), 'utf8')).toBe(CONSISTENT)
+  })
+})
+
+describe('lessonproof report merge', () => {
+  it('merges JSON reports and exits as the merged run would', async () => {
+    await write('lessons/good.md', CONSISTENT)
+    await write('lessons/wrong.md', WRONG)
+    await run('verify', '--static', 'lessons/good.md', '--json', 'good.json')
+    await run('verify', '--static', 'lessons/wrong.md', '--json', 'wrong.json')
+    await run('verify', '--static', '--json', 'all.json')
+    const { code, out } = await run('report', 'merge', 'wrong.json', 'good.json', '--json', 'merged.json')
+    expect(code).toBe(1)
+    expect(out).toContain(`✗ ${WRONG_CLAIM}`)
+    const read = async (f: string) => Report.parse(JSON.parse(await readFile(join(dir, f), 'utf8')))
+    expect(await read('merged.json')).toEqual(await read('all.json'))
+  })
+
+  it.each([
+    [['report', 'merge'], 'report merge needs at least one JSON report'],
+    [['report', 'merge', 'missing.json'], 'missing.json: cannot read a JSON report (ENOENT)'],
+    [['report', 'merge', 'lessons/good.md'], 'lessons/good.md: cannot read a JSON report'],
+    [['report', 'merge', 'other.json'], 'other.json: not a lessonproof report: tool'],
+    [['report', 'squash'], "unknown report command 'squash'"],
+  ])('%j is a usage error', async (argv, message) => {
+    await write('lessons/good.md', CONSISTENT)
+    await write('other.json', '{"tool":"eslint"}')
+    const { code, err } = await run(...argv)
+    expect(code).toBe(2)
+    expect(err).toContain(message)
   })
 })

@@ -1,13 +1,14 @@
-/** `lessonproof verify [paths…] [--static] [--json FILE]`: the command course authors and CI run. */
+/** `lessonproof verify [paths…] [--static] [--reporter …]`: the command course authors and CI run. */
 
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
-import { dirname, resolve } from 'node:path'
+import { readFile } from 'node:fs/promises'
+import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { ZodError } from 'zod'
 import { EngineError, LedgerError, UsageError } from '../errors.js'
 import { DEFAULT_LEDGER, loadLedger } from '../ledger/index.js'
 import type { EngineSession } from '../measure/session.js'
-import { exitCodeOf, formatText, toReport } from '../report/index.js'
+import { createProgress, exitCodeOf, toReport } from '../report/index.js'
+import { countIterations } from '../select/index.js'
 import {
   flagOf,
   parseCommandLine,
@@ -17,7 +18,11 @@ import {
   type SettingName,
   type Settings,
 } from '../settings/index.js'
-import { type EngineRun, verify } from '../verify/index.js'
+import { type EngineRun, type VerifyOptions, verify } from '../verify/index.js'
+import { engineProgress } from './progress.js'
+import { readAndMerge } from './report-merge.js'
+import { checkTargets, emitReports, parseReporters } from './reporters.js'
+import { selectDocuments, takeChangedBase } from './selection.js'
 import { onSignals } from './signals.js'
 
 const settingHelp = SETTING_NAMES.map((name) => {
@@ -26,8 +31,17 @@ const settingHelp = SETTING_NAMES.map((name) => {
 }).join('\n')
 
 const USAGE = `usage: lessonproof verify [paths…] [options]
+       lessonproof report merge FILE… [--reporter NAME[=FILE]]… [--json FILE]
+       lessonproof clean [--prune]
+       lessonproof --version
 
 Parses each lesson under the paths (default: lessons/) and verifies its claims.
+report merge: the JSON reports of shards (--shard) as the report of one run.
+clean: removes what runs that ended without cleaning up (kill -9, a crash) left on the
+engine, found by its label: never anything unlabelled, never a run that is still going;
+lists what it cannot judge or remove with the command that would. --prune also empties
+lessonproof's result cache (.lessonproof/cache) and removes the BuildKit cache records
+its builds made.
 
 options:
   --static                 check only what needs no Docker engine (sizes and other
@@ -37,25 +51,28 @@ options:
                            UV_INDEX_URL in every stage)
   --no-pull                never pull a base image the engine does not have
   --no-cache               measure again even when a lesson and its base images are unchanged
+  --reporter NAME[=FILE]   text, json, junit or github (repeatable; default: text on
+                           stdout); github prints annotations on stdout and appends the
+                           job summary to FILE, else to $GITHUB_STEP_SUMMARY when set
+  --json FILE              the same as --reporter json=FILE
   --docker CLIENT          the docker client builds go through (a path or a command;
                            also LESSONPROOF_DOCKER); default: the first that can build
                            with BuildKit
   --allow-blocked          exit 0 even when claims could not be verified (blocked)
-  --json FILE              write the JSON report to FILE
+  --annotate-blocked       github: blocked claims as warnings too
+  --changed [BASE]         only the documents changed since the git ref BASE (default:
+                           the merge base with origin/HEAD or the upstream, else HEAD~1),
+                           with the rest of their lesson families
+  --shard i/n              only shard i of n: lesson families split by the iterations
+                           they build
   --ledger FILE            reviewed ledger of claims known to be false
                            (default: ${DEFAULT_LEDGER} when present)
   --verbose                list every claim, not only failures
+  -V, --version            print lessonproof's version
   -h, --help               show this help
 
 settings (a lesson's frontmatter \`lessonproof:\` block overrides the per-lesson ones):
 ${settingHelp}
-
-       lessonproof clean [--prune]
-removes what runs that ended without cleaning up (kill -9, a crash) left on the engine,
-found by its label: never anything unlabelled, never a run that is still going; lists
-what it cannot judge or remove with the command that would. --prune also empties
-lessonproof's result cache (.lessonproof/cache) and removes the BuildKit cache records
-its builds made.
 
 exit status:
   0  every claim holds or is ledgered
@@ -70,8 +87,10 @@ export interface Io {
   out: (text: string) => void
   err: (text: string) => void
   cwd: string
-  /** The environment, read here once (DOCKER_HOST, LESSONPROOF_DOCKER, PATH…). @default {} */
+  /** The environment, read here once (DOCKER_HOST, LESSONPROOF_DOCKER, CI, GITHUB_STEP_SUMMARY, …). @default {} */
   env?: Record<string, string | undefined>
+  /** stderr as a stream, for progress redrawn in place when it is a terminal. */
+  stderr?: { write: (text: string) => unknown; isTTY?: boolean; columns?: number }
 }
 
 const defaultIo: Io = {
@@ -79,6 +98,7 @@ const defaultIo: Io = {
   err: (t) => process.stderr.write(`${t}\n`),
   cwd: process.cwd(),
   env: process.env,
+  stderr: process.stderr,
 }
 
 async function version(): Promise<string> {
@@ -99,6 +119,7 @@ async function withEngine<T>(
   options: Parameters<typeof import('../measure/session.js').openEngineSession>[0],
   settings: Settings,
   io: Io,
+  log: (line: string) => void,
   work: (engine: EngineRun) => Promise<T>,
 ): Promise<T> {
   const { openEngineSession } = await import('../measure/session.js')
@@ -113,7 +134,7 @@ async function withEngine<T>(
         pidsLimit: settings.pids_limit,
         maxBuilds: settings.max_builds,
       },
-      (line) => io.err(line),
+      log,
       io.env ?? {},
     )
   } catch (error) {
@@ -134,19 +155,52 @@ async function withEngine<T>(
   }
 }
 
+/** Verifies with an engine, showing which iteration builds and how many are left. */
+async function verifyWithEngine(
+  common: Omit<VerifyOptions, 'engine'> & { cwd: string },
+  options: Parameters<typeof withEngine>[0],
+  settings: Settings,
+  io: Io,
+  env: Record<string, string | undefined>,
+) {
+  const live = io.stderr?.isTTY === true && !env.CI
+  const progress = createProgress({
+    write: live && io.stderr ? (t) => io.stderr?.write(t) : (t) => io.err(t.replace(/\n$/, '')),
+    live,
+    ...(io.stderr?.columns ? { columns: io.stderr.columns } : {}),
+  })
+  const feed = engineProgress(progress)
+  return withEngine(options, settings, io, feed.log, async (engine) => {
+    const counts = await countIterations(common.paths, common.cwd)
+    const documents = [...counts].filter(([, n]) => n > 0).map(([path, iterations]) => ({ path, iterations }))
+    progress({ type: 'plan', documents })
+    try {
+      return await verify({ ...common, engine: { ...engine, measure: feed.measure(engine.measure) } })
+    } finally {
+      progress({ type: 'done' })
+    }
+  })
+}
+
 const settingOptions = Object.fromEntries(
   SETTING_NAMES.map((name) => [flagOf(name).slice(2), { type: 'string' as const }]),
 ) as Record<string, { type: 'string' }>
 
 /** Runs the CLI; returns the exit status. */
 export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
+  const env = io.env ?? {}
   try {
+    const changedArg = takeChangedBase(argv, io.cwd)
     const { values, positionals } = parseArgs({
-      args: argv,
+      args: changedArg.argv,
       allowPositionals: true,
       options: {
         static: { type: 'boolean', default: false },
         json: { type: 'string' },
+        reporter: { type: 'string', multiple: true },
+        'annotate-blocked': { type: 'boolean', default: false },
+        changed: { type: 'boolean' },
+        shard: { type: 'string' },
         ledger: { type: 'string' },
         verbose: { type: 'boolean', default: false },
         'image-map': { type: 'string', multiple: true },
@@ -156,6 +210,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         docker: { type: 'string' },
         'allow-blocked': { type: 'boolean', default: false },
         prune: { type: 'boolean', default: false },
+        version: { type: 'boolean', short: 'V', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         ...settingOptions,
       },
@@ -164,10 +219,35 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       io.out(USAGE)
       return 0
     }
+    if (values.version) {
+      io.out(await version())
+      return 0
+    }
     const [command, ...paths] = positionals
     if (command === 'clean') {
       const { clean } = await import('./clean.js')
       return await clean({ prune: values.prune, cacheDir: resolve(io.cwd, '.lessonproof/cache'), io })
+    }
+    const targets = parseReporters(values.reporter ?? [], values.json, io.cwd)
+    const ledgerPath = resolve(io.cwd, values.ledger ?? DEFAULT_LEDGER)
+    const emit = {
+      out: io.out,
+      verbose: values.verbose,
+      annotateBlocked: values['annotate-blocked'],
+      ...(env.GITHUB_STEP_SUMMARY ? { summaryFile: env.GITHUB_STEP_SUMMARY } : {}),
+      ...(env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && env.GITHUB_SHA
+        ? { blobUrl: `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/blob/${env.GITHUB_SHA}` }
+        : {}),
+    }
+    if (command === 'report') {
+      const [sub, ...files] = paths
+      if (sub !== 'merge')
+        throw new UsageError(sub ? `unknown report command '${sub}'` : 'report: merge what?')
+      const merged = await readAndMerge(files, io.cwd)
+      const documents = merged.documents.map((d) => resolve(io.cwd, d.path))
+      await checkTargets(targets, { documents, ledger: ledgerPath }, emit.summaryFile)
+      await emitReports(merged, targets, emit)
+      return exitCodeOf(merged, { allowBlocked: values['allow-blocked'] })
     }
     if (command !== 'verify')
       throw new UsageError(command ? `unknown command '${command}'` : 'no command given')
@@ -177,10 +257,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         Record<SettingName, unknown>
       >,
     )
-    const ledger = await loadLedger(
-      resolve(io.cwd, values.ledger ?? DEFAULT_LEDGER),
-      values.ledger !== undefined,
-    )
+    const ledger = await loadLedger(ledgerPath, values.ledger !== undefined)
     const imageMap: Record<string, string> = {}
     for (const pair of values['image-map'] ?? []) {
       const [from, to] = pair.split('=')
@@ -189,14 +266,31 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     }
     // The client builds go through: the flag, else LESSONPROOF_DOCKER; read here and nowhere else.
     const docker = values.docker ?? io.env?.LESSONPROOF_DOCKER
-    const common = { paths: paths.length > 0 ? paths : ['lessons'], settings, ledger, cwd: io.cwd }
+    const changed = values.changed ? (changedArg.base ?? true) : undefined
+    const { all, selected } = await selectDocuments({
+      paths: paths.length > 0 ? paths : ['lessons'],
+      cwd: io.cwd,
+      ...(changed === undefined ? {} : { changed }),
+      ...(values.shard === undefined ? {} : { shard: values.shard }),
+      note: io.err,
+    })
+    // A run that found no lesson at all proves nothing; one whose --changed or --shard selects none does.
+    if (all.length === 0)
+      throw new UsageError(
+        `no lesson document under ${(paths.length > 0 ? paths : ['lessons']).join(', ')} (lessonproof reads .md, .mdx, .markdown and .txt files)`,
+      )
+    // Before anything is verified: a report that cannot be written must not cost a run.
+    const guard = [...all, ...selected].map((p) => resolve(io.cwd, p))
+    await checkTargets(targets, { documents: guard, ledger: ledgerPath }, emit.summaryFile)
+    const common = { paths: selected, settings, ledger, cwd: io.cwd }
     const resolved = {
       ...Object.fromEntries(SETTING_NAMES.map((n) => [n, SETTINGS[n].default])),
       ...settings,
     } as Settings
     const result = values.static
       ? await verify(common)
-      : await withEngine(
+      : await verifyWithEngine(
+          common,
           {
             imageMap,
             ...(values['index-url'] ? { indexUrl: values['index-url'] } : {}),
@@ -206,16 +300,10 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
           },
           resolved,
           io,
-          (engine) => verify({ ...common, engine }),
+          env,
         )
     const report = toReport(result, await version())
-    io.out(formatText(report, values.verbose))
-    if (values.json) {
-      // Like the lesson paths, relative to the run's directory.
-      const json = resolve(io.cwd, values.json)
-      await mkdir(dirname(json), { recursive: true })
-      await writeFile(json, `${JSON.stringify(report, null, 2)}\n`)
-    }
+    await emitReports(report, targets, emit)
     for (const doc of result.documents) if (doc.error) io.err(doc.error.message)
     return exitCodeOf(report, { allowBlocked: values['allow-blocked'] })
   } catch (error) {

@@ -1,6 +1,13 @@
 /** Dockerfiles as lessonproof reads them: stages and instructions, from dockerfile-ast. */
 
-import { type Copy, DockerfileParser, type Env, type From, type Instruction } from 'dockerfile-ast'
+import {
+  type Copy,
+  DockerfileParser,
+  type Env,
+  type From,
+  type Instruction,
+  ModifiableInstruction,
+} from 'dockerfile-ast'
 import { memoize } from '../memo.js'
 
 export interface Step {
@@ -13,6 +20,8 @@ export interface Step {
   from?: string
   /** `ENV` pairs. */
   env?: { name: string; value: string }[]
+  /** Options before the arguments (`RUN --mount=type=cache,target=/x`, `COPY --chown=1`), which `args` leaves out. */
+  flags?: { name: string; value?: string }[]
 }
 
 export interface Stage {
@@ -98,6 +107,14 @@ function parseUncached(content: string): DockerfileModel {
       }
     }
     const step: Step = { keyword, args, line }
+    if (instruction instanceof ModifiableInstruction) {
+      const flags = instruction.getFlags()
+      if (flags.length > 0)
+        step.flags = flags.map((f) => {
+          const value = f.getValue()
+          return value === null ? { name: f.getName() } : { name: f.getName(), value }
+        })
+    }
     if (keyword === 'COPY') {
       const from = (instruction as Copy).getFromFlag()?.getValue()
       if (from) step.from = from

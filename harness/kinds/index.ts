@@ -7,19 +7,33 @@ import type { AnyClaim } from '../model/index.js'
 import { baseImageSize } from './base-image-size.js'
 import { buildCommand } from './build-command.js'
 import { buildLog } from './build-log.js'
+import { buildOutput } from './build-output.js'
+import { command } from './command.js'
 import { contents } from './contents.js'
 import { dockerfile } from './dockerfile.js'
 import { duration } from './duration.js'
 import { env } from './env.js'
 import { health } from './health.js'
 import { history } from './history.js'
+import { imageId } from './image-id.js'
 import { imageSize } from './image-size.js'
+import { imageSource } from './image-source.js'
+import { imageTag } from './image-tag.js'
+import { imageTools } from './image-tools.js'
 import type { Kind } from './kit/index.js'
 import { layerSize } from './layer-size.js'
+import { lessonCitation } from './lesson-citation.js'
+import { listing } from './listing.js'
+import { pathGlob } from './path-glob.js'
+import { port } from './ports.js'
 import { practice } from './practice.js'
+import { pulledLayers } from './pulled-layers.js'
 import { reduction } from './reduction.js'
+import { resource } from './resource.js'
 import { route } from './route.js'
+import { runFlags } from './run-flags.js'
 import { speedup } from './speedup.js'
+import { statedBase } from './stated-base.js'
 import { target } from './target.js'
 import { transcript } from './transcript.js'
 
@@ -41,6 +55,20 @@ export const KINDS = [
   buildLog,
   practice,
   transcript,
+  port,
+  imageTag,
+  imageTools,
+  pathGlob,
+  statedBase,
+  imageId,
+  pulledLayers,
+  listing,
+  command,
+  imageSource,
+  buildOutput,
+  resource,
+  lessonCitation,
+  runFlags,
 ] as const
 
 /** A claim of any registered kind. */

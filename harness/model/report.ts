@@ -21,6 +21,8 @@ export const ReportClaim = z.object({
   reason: z.string(),
   /** The claim fails and the reviewed ledger lists it, with this reason. */
   ledger: z.string().optional(),
+  /** Blocked, and not only because the run was static: this run could not verify it. */
+  unverified: z.boolean().optional(),
 })
 export type ReportClaim = z.infer<typeof ReportClaim>
 

@@ -48,6 +48,8 @@ describe('dockerSize', () => {
     // Go's %.3g: Docker itself prints a size just under 1000MB in exponent form.
     [999_600_000, '1e+03MB'],
     [999_400_000, '999MB'],
+    // An exact tie rounds to even, as Go does: the engine here printed 1125 bytes as "1.12kB".
+    [1125, '1.12kB'],
     [1_000_000_000, '1GB'],
   ])('prints %d as %s', (bytes, text) => {
     expect(dockerSize(bytes)).toBe(text)

@@ -88,36 +88,53 @@ export function parsePercent(text: string): Percent | undefined {
   return { value: Number(digits), text: match[0], rounding: 0.5 / 10 ** decimals }
 }
 
-/**
- * Go's `%.<precision>g`: the shortest of fixed and exponent notation, trailing zeros dropped,
- * a two-digit exponent ("1e+03").
- */
-function goFormatG(value: number, precision: number): string {
-  if (value === 0) return '0'
-  const [mantissa = '0', exp = '0'] = value.toExponential(precision - 1).split('e')
-  const exponent = Number(exp)
-  if (exponent < -4 || exponent >= precision) {
-    const trimmed = mantissa.includes('.') ? mantissa.replace(/\.?0+$/, '') : mantissa
-    const sign = exponent < 0 ? '-' : '+'
-    return `${trimmed}e${sign}${String(Math.abs(exponent)).padStart(2, '0')}`
-  }
-  return String(Number(value.toPrecision(precision)))
+/** Decimal units go-units uses for HumanSize (`docker images`, `docker history`). */
+export const DOCKER_UNITS = ['B', 'kB', 'MB', 'GB', 'TB', 'PB', 'EB', 'ZB', 'YB']
+
+export function trimZeros(digits: string): string {
+  return digits.includes('.') ? digits.replace(/\.?0+$/, '') : digits
 }
 
 /**
- * Formats bytes exactly as `docker images` does (go-units HumanSizeWithPrecision: 3 significant
- * digits, decimal units): 1214000000 → "1.21GB", 1520 → "1.52kB", and 999600000 → "1e+03MB",
- * Docker's own quirk for a size just under the next unit.
+ * `digits` decimals, rounding exact ties to even as Go's strconv does (JS rounds them up):
+ * 1.125 to two decimals is "1.12" in Go.
  */
-export function dockerSize(bytes: number): string {
-  const units = ['B', 'kB', 'MB', 'GB', 'TB', 'PB', 'EB', 'ZB', 'YB']
-  let value = bytes
+function toFixedHalfEven(value: number, digits: number): string {
+  const scaled = value * 10 ** digits
+  const floor = Math.floor(scaled)
+  if (scaled - floor === 0.5) {
+    const even = floor % 2 === 0 ? floor : floor + 1
+    return (even / 10 ** digits).toFixed(digits)
+  }
+  return value.toFixed(digits)
+}
+
+/** Go's `fmt.Sprintf("%.*g", precision, value)`: shortest of %e and %f, trailing zeros dropped. */
+export function goFormatG(value: number, precision: number): string {
+  if (value === 0) return '0'
+  const p = Math.max(1, precision)
+  const exponent = Number(value.toExponential(p - 1).split('e')[1])
+  if (exponent < -4 || exponent >= p) {
+    const [mantissa = '0', exp = '0'] = value.toExponential(p - 1).split('e')
+    const n = Number(exp)
+    return `${trimZeros(mantissa)}e${n < 0 ? '-' : '+'}${String(Math.abs(n)).padStart(2, '0')}`
+  }
+  return trimZeros(toFixedHalfEven(value, Math.max(0, p - 1 - exponent)))
+}
+
+/**
+ * A size as the Docker CLI prints it: go-units `HumanSizeWithPrecision(bytes, precision)`,
+ * decimal units, 3 significant digits for `docker images` and `docker history` ("1.21GB",
+ * "115MB", "1.52kB", "0B"; 999999 bytes is "1e+03kB", as Docker really prints it).
+ */
+export function dockerSize(bytes: number, precision = 3): string {
+  let size = bytes
   let i = 0
-  while (value >= 1000 && i < units.length - 1) {
-    value /= 1000
+  while (size >= 1000 && i < DOCKER_UNITS.length - 1) {
+    size /= 1000
     i++
   }
-  return `${goFormatG(value, 3)}${units[i]}`
+  return `${goFormatG(size, precision)}${DOCKER_UNITS[i]}`
 }
 
 /** The interval a written size stands for: its rounding, or ± the tolerance when approximate. */

@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { extractClaims } from '../claims/index.js'
-import type { DocumentError } from '../errors.js'
-import { refusal } from '../testing.js'
-import { decodeDocument, parseDocument } from './index.js'
+import { decodeDocument, parseDocument, resolveFile } from './index.js'
 
 const FILE = 'lessons/x.md'
 const F = '```'
@@ -35,41 +33,68 @@ function lineOf(text: string, needle: string): number {
   return index + 1
 }
 
-/** The DocumentError parsing throws, so its file and line can be checked beside its message. */
-const rejected = (text: string, file = FILE): DocumentError => refusal(() => parseDocument(file, text))
-
 describe('frontmatter', () => {
-  it('reports malformed YAML at its line in the file, not in the YAML', () => {
-    const text = lesson('# Document\n').replace(
+  it('reads on past malformed YAML: unreadable at its line in the file, not in the YAML, body still parsed', () => {
+    const text = lesson('# Document\n\nBuild it:\n\n```bash\ndocker build -t a:b .\n```\n').replace(
       'lesson: 5',
       'lesson: 5\ndescription: Docker images: smaller and faster',
     )
-    expect(() => parseDocument(FILE, text)).toThrowErrorMatchingInlineSnapshot(`
-      [DocumentError: lessons/x.md:5: frontmatter is not valid YAML: Nested mappings are not allowed in compact mappings
-        expected: YAML mapping between the two \`---\` lines
-        received: description: Docker images: smaller and faster]
+    const parsed = parseDocument(FILE, text)
+    expect(parsed.unreadable).toMatchInlineSnapshot(`
+      {
+        "expected": "YAML mapping between the two \`---\` lines",
+        "line": 5,
+        "reason": "frontmatter is not valid YAML: Nested mappings are not allowed in compact mappings",
+        "received": "description: Docker images: smaller and faster",
+        "what": "frontmatter",
+      }
     `)
     // Line 5 of the file is line 4 of the YAML: only the file's numbering may appear.
-    expect(rejected(text)).toMatchObject({ file: FILE, line: lineOf(text, 'description:') })
-    expect(rejected(text).message).not.toMatch(/at line \d/)
+    expect(parsed.unreadable?.line).toBe(lineOf(text, 'description:'))
+    expect(parsed.unreadable?.reason).not.toMatch(/at line \d/)
+    expect(parsed.frontmatter).toBeUndefined()
+    expect(parsed.headings.map((h) => h.text)).toEqual(['Document'])
+    expect(parsed.commands.map((c) => c.line)).toEqual([lineOf(text, 'docker build')])
   })
 
-  it('reports a duration_minutes that is a string: the key, the expected type, what was found', () => {
+  it('reports a duration_minutes that is a string at its line, keeps the rest of the frontmatter', () => {
     const text = `${frontmatter({ 'duration_minutes: 50': 'duration_minutes: "fifty"' })}\n# Document\n`
-    expect(() => parseDocument(FILE, text)).toThrowErrorMatchingInlineSnapshot(`
-      [DocumentError: lessons/x.md:5: frontmatter 'duration_minutes' must be a number
-        expected: duration_minutes: Invalid input: expected number, received string (published shape)
-                  title: string, chapter: integer, lesson: integer, duration_minutes: number, and either
-                    learning_objectives: [{ objective, bloom_level, assessment_method? }] (published shape), or
-                    learning_objectives: [{ id, description, bloom_level }] (earlier shape)
-        received: "fifty"]
+    const parsed = parseDocument(FILE, text)
+    expect(parsed.unreadable).toBeUndefined()
+    expect(parsed.frontmatterProblems).toMatchInlineSnapshot(`
+      [
+        {
+          "expected": "duration_minutes: Invalid input: expected number, received string (published shape)
+      where present: title: string, chapter: integer, lesson: integer, duration_minutes: number,
+        keywords: a list or a comma-separated string, and either
+        learning_objectives: [{ objective, bloom_level, assessment_method? }] (published shape), or
+        learning_objectives: [{ id, description, bloom_level }] (earlier shape)",
+          "key": "duration_minutes",
+          "line": 5,
+          "message": "frontmatter 'duration_minutes' must be a number",
+          "received": ""fifty"",
+        },
+      ]
     `)
-    const error = rejected(text)
-    expect(error).toMatchObject({ file: FILE, line: 5, received: '"fifty"' })
-    expect(error.message.split('\n')[0]).toBe(
-      "lessons/x.md:5: frontmatter 'duration_minutes' must be a number",
-    )
-    expect(error.cause).toBeDefined()
+    expect(parsed.frontmatter?.shape).toBe('published')
+    expect(parsed.frontmatter?.data).not.toHaveProperty('duration_minutes')
+    expect(parsed.frontmatter?.data).toMatchObject({ title: 'Multi-Stage Builds', chapter: 49, lesson: 5 })
+  })
+
+  it('reports every wrong course key, each at its own line, nested keys included', () => {
+    const text = frontmatter({
+      'chapter: 49': 'chapter: "forty-nine"',
+      '    bloom_level: "Create"': '    bloom_level: ""',
+    })
+    const parsed = parseDocument(FILE, `${text}\n# Document\n`)
+    expect(parsed.frontmatterProblems.map((p) => [p.line, p.key, p.message])).toEqual([
+      [3, 'chapter', "frontmatter 'chapter' must be a number"],
+      [
+        8,
+        'learning_objectives.0.bloom_level',
+        expect.stringContaining("'learning_objectives.0.bloom_level' is invalid"),
+      ],
+    ])
   })
 
   it('accepts the earlier shape (objectives with id and description) and tags it revision', () => {
@@ -110,34 +135,111 @@ describe('frontmatter', () => {
     expect(parsed.frontmatterLines).toMatchObject({ differentiation: 5, reviewed_by: 7 })
   })
 
-  it('reports frontmatter that is opened but never closed at line 1', () => {
+  it('reports frontmatter that is opened but never closed at line 1, and reads the rest', () => {
     const text = frontmatter().replace(/---$/, '# Document\n\nSome prose.\n')
-    expect(() => parseDocument(FILE, text)).toThrowErrorMatchingInlineSnapshot(`
-      [DocumentError: lessons/x.md:1: frontmatter opened with \`---\` at line 1 is never closed
-        expected: a second \`---\` line after the YAML keys
-        received: no closing \`---\` before the end of the file (12 lines)]
+    const parsed = parseDocument(FILE, text)
+    expect(parsed.unreadable).toMatchInlineSnapshot(`
+      {
+        "expected": "a second \`---\` line after the YAML keys",
+        "line": 1,
+        "reason": "frontmatter opened with \`---\` at line 1 is never closed",
+        "received": "no closing \`---\` before the end of the file (12 lines)",
+        "what": "frontmatter",
+      }
     `)
-    expect(rejected(text).line).toBe(1)
+    expect(parsed.prose.find((p) => p.text === 'Some prose.')?.line).toBe(lineOf(text, 'Some prose.'))
   })
 
-  it('reports a lesson without frontmatter', () => {
-    expect(() => parseDocument(FILE, '# Document\n\nProse.\n')).toThrowErrorMatchingInlineSnapshot(`
-      [DocumentError: lessons/x.md:1: lesson has no frontmatter
-        expected: a \`---\` block with title, chapter, lesson and duration_minutes (name a summary card '<lesson>.summary.md')
-        received: # Document]
-    `)
+  it('reads a document without frontmatter: nothing to check there, nothing refused', () => {
+    const parsed = parseDocument(FILE, '# Document\n\nProse.\n')
+    expect(parsed).toMatchObject({ frontmatterFormat: 'none', frontmatterProblems: [], problems: [] })
+    expect(parsed.frontmatter).toBeUndefined()
+    expect(parsed.unreadable).toBeUndefined()
+  })
+
+  it('reads TOML frontmatter (+++), unknown keys kept, keywords as one string', () => {
+    const text = [
+      '+++',
+      'title = "Slim images"',
+      'date = 2024-05-01',
+      'keywords = "docker, images, size"',
+      '[params]',
+      'series = "containers"',
+      '+++',
+      '',
+      '# Slim images',
+    ].join('\n')
+    const parsed = parseDocument(FILE, text)
+    expect(parsed.frontmatterFormat).toBe('toml')
+    expect(parsed.frontmatter).toMatchObject({
+      shape: 'other',
+      format: 'toml',
+      data: { title: 'Slim images', keywords: 'docker, images, size', params: { series: 'containers' } },
+    })
+    expect(parsed.frontmatterLines).toEqual({ title: 2, date: 3, keywords: 4, params: 5 })
+    expect(parsed.headings[0]?.line).toBe(9)
+  })
+
+  it('reports TOML that does not parse at its line', () => {
+    const parsed = parseDocument(FILE, '+++\ntitle = "x"\nweight = = 3\n+++\n\n# T\n')
+    expect(parsed.unreadable).toMatchObject({ line: 3, what: 'frontmatter', received: 'weight = = 3' })
+    expect(parsed.unreadable?.reason).toMatch(/^frontmatter is not valid TOML: /)
+    expect(parsed.headings.map((h) => h.text)).toEqual(['T'])
+  })
+
+  it('reads JSON frontmatter, as a bare object and as gray-matter `---json`', () => {
+    const bare = parseDocument(FILE, '{\n  "title": "Slim",\n  "weight": 3\n}\n\n# Slim\n')
+    expect(bare).toMatchObject({ frontmatterFormat: 'json', frontmatterLines: { title: 2, weight: 3 } })
+    expect(bare.frontmatter?.data).toEqual({ title: 'Slim', weight: 3 })
+    expect(bare.headings[0]?.line).toBe(6)
+    const fenced = parseDocument(FILE, '---json\n{ "title": "Slim" }\n---\n# Slim\n')
+    expect(fenced.frontmatter).toMatchObject({ format: 'json', data: { title: 'Slim' } })
+    const broken = parseDocument(FILE, '{\n  "title": "Slim",\n  "weight": 3,\n}\n\n# Slim\n')
+    expect(broken.unreadable).toMatchObject({ line: 4, what: 'frontmatter' })
+  })
+
+  it('takes the shape from the objectives, not from digcomp_mapping', () => {
+    const text = `${frontmatter().replace(/---$/, '')}digcomp_mapping:\n  - objective_id: LO1\n    competency_area: "5. Problem Solving"\n    competency: "5.1"\n---\n# D\n`
+    const parsed = parseDocument(FILE, text)
+    expect(parsed.frontmatterProblems).toEqual([])
+    expect(parsed.frontmatter?.shape).toBe('published')
+    expect(parsed.frontmatter?.data).toHaveProperty('digcomp_mapping')
   })
 })
 
 describe('Markdown edge cases', () => {
-  it('reports an unterminated code fence at the line that opens it', () => {
+  it('reports an unterminated code fence at the line that opens it; the block runs to the end', () => {
     const text = lesson(`# Document\n\nBuild it:\n\n${F}bash\ndocker build -t a:b .\n\nMore prose.\n`)
-    expect(() => parseDocument(FILE, text)).toThrowErrorMatchingInlineSnapshot(`
-      [DocumentError: lessons/x.md:14: code fence \`\`\` opened at line 14 is never closed
-        expected: a closing \`\`\` line after the block's content
-        received: the block runs to the end of the file (line 18)]
+    const parsed = parseDocument(FILE, text)
+    expect(parsed.problems).toMatchInlineSnapshot(`
+      [
+        {
+          "code": "unclosed-fence",
+          "expected": "a closing \`\`\` line after the block's content",
+          "line": 14,
+          "message": "code fence \`\`\` opened at line 14 is never closed",
+          "received": "the block runs to the end of the file (line 18)",
+        },
+      ]
     `)
-    expect(rejected(text).line).toBe(lineOf(text, `${F}bash`))
+    expect(parsed.problems[0]?.line).toBe(lineOf(text, `${F}bash`))
+    expect(parsed.commands.map((c) => c.text)).toEqual(['docker build -t a:b .', 'More prose.'])
+  })
+
+  it('reads an empty file as an empty document with the problem at line 1', () => {
+    const parsed = parseDocument(FILE, ' \n\n')
+    expect(parsed.problems).toMatchInlineSnapshot(`
+      [
+        {
+          "code": "empty",
+          "expected": "a lesson: Markdown (with or without frontmatter), or plain text",
+          "line": 1,
+          "message": "file is empty",
+          "received": "3 characters of white space",
+        },
+      ]
+    `)
+    expect(parsed.blocks).toEqual([])
   })
 
   it('does not mistake a `---` thematic break in the body for frontmatter', () => {
@@ -221,24 +323,32 @@ describe('file labels', () => {
     expect(parseDocument(FILE, text).blocks[0]?.file).toBeUndefined()
   })
 
-  it('refuses a label with an absolute path, at the label line', () => {
+  it('reports a label with an absolute path at the label line, and leaves the block unlabelled', () => {
     const text = lesson(`# Document\n\nCreate \`/etc/passwd\`:\n\n${F}\nroot:x:0:0\n${F}\n`)
-    expect(() => parseDocument(FILE, text)).toThrowErrorMatchingInlineSnapshot(`
-      [DocumentError: lessons/x.md:12: file label '/etc/passwd' points outside the lesson's project
-        expected: a relative path inside the project, such as \`main.py\` or \`app/Dockerfile\`
-        received: /etc/passwd]
+    const parsed = parseDocument(FILE, text)
+    expect(parsed.problems).toMatchInlineSnapshot(`
+      [
+        {
+          "code": "label-outside-project",
+          "expected": "a relative path inside the project, such as \`main.py\` or \`app/Dockerfile\`",
+          "line": 12,
+          "message": "file label '/etc/passwd' points outside the lesson's project",
+          "received": "/etc/passwd",
+        },
+      ]
     `)
-    expect(rejected(text).line).toBe(lineOf(text, 'Create `/etc/passwd`'))
+    expect(parsed.problems[0]?.line).toBe(lineOf(text, 'Create `/etc/passwd`'))
+    expect(parsed.blocks[0]?.file).toBeUndefined()
+    expect(parsed.files).toEqual([])
   })
 
-  it('refuses a label with `..`, at the label line', () => {
+  it('reports a label with `..` at the label line', () => {
     const text = lesson(`# Document\n\nSome prose.\n\n**File: ../secret.txt**\n\n${F}\nhunter2\n${F}\n`)
-    expect(() => parseDocument(FILE, text)).toThrowErrorMatchingInlineSnapshot(`
-      [DocumentError: lessons/x.md:14: file label '../secret.txt' points outside the lesson's project
-        expected: a relative path inside the project, such as \`main.py\` or \`app/Dockerfile\`
-        received: ../secret.txt]
-    `)
-    expect(rejected(text).line).toBe(lineOf(text, '**File:'))
+    const parsed = parseDocument(FILE, text)
+    expect(parsed.problems.map((p) => [p.line, p.message])).toEqual([
+      [lineOf(text, '**File:'), "file label '../secret.txt' points outside the lesson's project"],
+    ])
+    expect(parsed.files).toEqual([])
   })
 
   it('supersedes a file with a later complete block, but not with an excerpt', () => {
@@ -278,12 +388,16 @@ describe('file labels', () => {
         line: first?.line,
         content: 'FROM python:3.12\nRUN pip install fastapi',
         lang: 'dockerfile',
+        via: 'create',
+        contentLine: (first?.line ?? 0) + 1,
       },
       {
         name: 'Dockerfile',
         line: second?.line,
         content: 'FROM python:3.12-slim\nRUN pip install --no-cache-dir fastapi',
         lang: 'dockerfile',
+        via: 'bold-file',
+        contentLine: (second?.line ?? 0) + 1,
         supersedes: first?.line,
       },
     ])
@@ -463,5 +577,133 @@ describe('commands, outputs and iterations', () => {
   it('keeps the --target of a build', () => {
     const parsed = parseDocument(FILE, builds('docker build --target builder -t app:build -f Dockerfile.a .'))
     expect(parsed.iterations[0]).toMatchObject({ tag: 'app:build', target: 'builder' })
+  })
+})
+
+describe('references and iterations', () => {
+  const DF = (from: string) => `${F}dockerfile\nFROM ${from}\nCMD ["app"]\n${F}\n`
+  const build = (cmd: string) => `${F}bash\n${cmd}\n${F}\n`
+
+  it('builds the most recent complete Dockerfile with `docker build .`, even unlabelled', () => {
+    const text = [
+      '# Doc',
+      '',
+      '**File: Dockerfile**',
+      '',
+      DF('python:3.12'),
+      'A better one:',
+      '',
+      DF('python:3.12-slim'),
+      build('docker build -t app .'),
+    ].join('\n')
+    const doc = parseDocument(FILE, text)
+    expect(doc.files.map((f) => [f.line, f.via, f.supersedes])).toEqual([
+      [5, 'bold-file', undefined],
+      [12, 'content', 5],
+    ])
+    expect(doc.iterations[0]?.files.Dockerfile?.content).toBe('FROM python:3.12-slim\nCMD ["app"]')
+  })
+
+  it('says where a Dockerfile the document never shows comes from', () => {
+    const text = [
+      '# Doc',
+      '',
+      'Go to the project where you created the Dockerfile in Lesson 3:',
+      '',
+      build('docker build -t api:v1 .'),
+      '## Elsewhere',
+      '',
+      build('git clone https://git.example/app.git'),
+      build('docker build -f Dockerfile.multi -t app:multi .'),
+      build('docker build -f Dockerfile.late -t app:late .'),
+      '**File: Dockerfile.late**',
+      '',
+      DF('alpine'),
+      build('docker build -f Dockerfile.late -t app:late2 .'),
+    ].join('\n')
+    const doc = parseDocument(FILE, text)
+    expect(doc.references.map((r) => [r.name, r.kind])).toEqual([
+      ['Dockerfile', 'earlier-lesson'],
+      ['Dockerfile.multi', 'repository'],
+      ['Dockerfile.late', 'defined-later'],
+    ])
+    expect(doc.references[0]?.reason).toMatchInlineSnapshot(
+      `"Dockerfile comes from an earlier lesson (line 3: "Go to the project where you created the Dockerfile in Lesson 3:")"`,
+    )
+    expect(doc.iterations.map((i) => [i.tag, i.reference?.kind])).toEqual([
+      ['api:v1', 'earlier-lesson'],
+      ['app:multi', 'repository'],
+      ['app:late', 'defined-later'],
+      ['app:late2', undefined],
+    ])
+  })
+
+  it('takes a placeholder written by a heredoc for the Dockerfile a later build uses', () => {
+    const text = [
+      '# Doc',
+      '',
+      DF('python:3.12'),
+      '## Your turn',
+      '',
+      `${F}bash`,
+      "cat > Dockerfile << 'EOF'",
+      '[your improved Dockerfile here]',
+      'EOF',
+      'docker build -t mine .',
+      F,
+    ].join('\n')
+    const doc = parseDocument(FILE, text)
+    expect(doc.references).toMatchObject([{ name: 'Dockerfile', line: 11, kind: 'placeholder' }])
+    expect(resolveFile(doc, 'Dockerfile', 14)).toEqual({ reference: doc.references[0] })
+    expect(resolveFile(doc, 'Dockerfile', 10).version?.line).toBe(3)
+    expect(doc.iterations).toEqual([])
+  })
+
+  it('lets a later build of the same tag from another Dockerfile correct the earlier one, each its own iteration', () => {
+    const text = [
+      '# Doc',
+      '',
+      '**File: Dockerfile.a**',
+      '',
+      DF('alpine'),
+      build('docker build -f Dockerfile.a -t job:v1 .'),
+      'Wait, that Dockerfile is wrong for this job.',
+      '',
+      '**File: Dockerfile.b**',
+      '',
+      DF('debian'),
+      build('docker build -f Dockerfile.b -t job:v1 .'),
+      build('docker build -f Dockerfile.b -t job:v1 .'),
+    ].join('\n')
+    const doc = parseDocument(FILE, text)
+    const a = lineOf(text, 'docker build -f Dockerfile.a')
+    const b = lineOf(text, 'docker build -f Dockerfile.b')
+    // Claims before the corrected build are measured against the first image, after it the second;
+    // the build repeated from the same files is the lesson's rebuild of the second.
+    expect(doc.iterations.map((i) => [i.index, i.line, i.dockerfile, i.replaces, i.rebuildOf])).toEqual([
+      [0, a, 'Dockerfile.a', undefined, undefined],
+      [1, b, 'Dockerfile.b', a, undefined],
+      [2, b + 4, 'Dockerfile.b', undefined, 1],
+    ])
+  })
+
+  it('reads a command from prose that says to run it, not from prose that names it', () => {
+    const text = [
+      '# Doc',
+      '',
+      DF('alpine'),
+      'Now build it with `docker build -t tiny .` and list it.',
+      '',
+      'Type in `docker images tiny` to see it. The `docker build` command reads the Dockerfile.',
+      '',
+      '`Docker build -t tiny2 .`',
+    ].join('\n')
+    const doc = parseDocument(FILE, text)
+    expect(doc.commands.map((c) => [c.line, c.text, c.inline, c.shellRejects !== undefined])).toEqual([
+      [8, 'docker build -t tiny .', true, false],
+      [10, 'docker images tiny', true, false],
+      [12, 'Docker build -t tiny2 .', true, true],
+    ])
+    expect(doc.iterations.map((i) => i.tag)).toEqual(['tiny'])
   })
 })

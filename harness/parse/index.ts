@@ -1,11 +1,15 @@
 /** Stage 1: lesson file → parsed lesson (frontmatter, blocks, files, commands, outputs, tables, iterations). */
-export { dockerBuild, segments, splitCommands } from './commands.js'
+export { dockerBuild, isShellLang, segments, splitCommands } from './commands.js'
 export { outputTable } from './docker-output.js'
-export { documentRole, isReaderSection, parseDocument, sectionAt } from './document.js'
-export { filesAt, fileVersions, isExcerpt } from './files.js'
-export { parseFrontmatter } from './frontmatter.js'
-export { plain } from './markdown.js'
-export { decodeDocument, MAX_DOCUMENT_BYTES, readDocumentBytes } from './source.js'
+export { documentRole, parseDocument, resolveFile } from './document.js'
+export { applyDiff, dockerfileShape, filesAt, isExcerpt } from './files.js'
+export { readFrontmatter } from './frontmatter.js'
+export { infoString, plain } from './markdown.js'
+export { isOutputLead } from './outputs.js'
+export { readThrough } from './readthrough.js'
+export { headingPathAt, inReaderSection, isReaderSection, sectionAt } from './sections.js'
+export { type Decoded, decodeDocument, MAX_DOCUMENT_BYTES, readDocumentBytes } from './source.js'
+export { isPlaceholder, shellWrites } from './writes.js'
 
 import { DocumentError } from '../errors.js'
 import type { Document } from '../model/index.js'
@@ -13,7 +17,9 @@ import { parseDocument } from './document.js'
 import { decodeDocument, readDocumentBytes } from './source.js'
 
 /**
- * Reads and parses one document; unreadable files become a DocumentError at line 1.
+ * Reads and parses one document. Only what is not text at all (unreadable bytes on disk, a
+ * binary file, one too large to be a lesson) becomes a DocumentError; everything else is a
+ * Document, with what could not be read recorded on it (`unreadable`, `problems`).
  * `reading` is the file's bytes already being read (a run reads ahead of parsing).
  */
 export async function loadDocument(

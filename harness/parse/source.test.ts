@@ -7,30 +7,18 @@ const bytes = (text: string) => new TextEncoder().encode(text)
 
 describe('decodeDocument', () => {
   it('reads UTF-8 text, dropping a byte-order mark', () => {
-    expect(decodeDocument(FILE, bytes('\uFEFF# Größe: 458MB\n'))).toBe('# Größe: 458MB\n')
+    expect(decodeDocument(FILE, bytes('\uFEFF# Größe: 458MB\n'))).toEqual({ text: '# Größe: 458MB\n' })
   })
 
   it('folds CRLF (and lone CR) line ends to LF without adding or losing lines', () => {
-    const text = decodeDocument(FILE, bytes('a\r\nb\rc\n\r\nd'))
+    const { text } = decodeDocument(FILE, bytes('a\r\nb\rc\n\r\nd'))
     expect(text).toBe('a\nb\nc\n\nd')
     expect(text.split('\n')).toHaveLength(5)
   })
 
-  it('refuses an empty file at line 1', () => {
-    expect(() => decodeDocument(FILE, new Uint8Array())).toThrowErrorMatchingInlineSnapshot(`
-      [DocumentError: lessons/x.md:1: file is empty
-        expected: a lesson: frontmatter and Markdown, or plain text
-        received: 0 bytes of white space]
-    `)
-    expect(refusal(() => decodeDocument(FILE, new Uint8Array()))).toMatchObject({ file: FILE, line: 1 })
-  })
-
-  it('refuses a file of white space only', () => {
-    expect(() => decodeDocument(FILE, bytes(' \n\t\r\n  \n'))).toThrowErrorMatchingInlineSnapshot(`
-      [DocumentError: lessons/x.md:1: file is empty
-        expected: a lesson: frontmatter and Markdown, or plain text
-        received: 8 bytes of white space]
-    `)
+  it('reads an empty file as empty text (parsing reports it, the run goes on)', () => {
+    expect(decodeDocument(FILE, new Uint8Array())).toEqual({ text: '' })
+    expect(decodeDocument(FILE, bytes(' \n\t\r\n  \n'))).toEqual({ text: ' \n\t\n  \n' })
   })
 
   it('refuses a binary file at the line of its first NUL byte', () => {
@@ -43,17 +31,20 @@ describe('decodeDocument', () => {
     expect(refusal(() => decodeDocument(FILE, binary))).toMatchObject({ file: FILE, line: 4 })
   })
 
-  it('refuses invalid UTF-8 at the line of the first bad byte', () => {
+  it('reads invalid UTF-8 with U+FFFD in place, and reports it unreadable at the line of the first bad byte', () => {
     // Line 3 holds a Latin-1 "é" (0xE9), which is not a UTF-8 sequence on its own.
     const latin1 = new Uint8Array([...bytes('# Title\n\ncaf'), 0xe9, ...bytes('\nmore\n')])
-    expect(() => decodeDocument(FILE, latin1)).toThrowErrorMatchingInlineSnapshot(`
-      [DocumentError: lessons/x.md:3: file is not valid UTF-8 text
-        expected: UTF-8 text (Markdown or plain text)
-        received: bytes that do not decode as UTF-8]
+    const decoded = decodeDocument(FILE, latin1)
+    expect(decoded.text).toBe('# Title\n\ncaf\uFFFD\nmore\n')
+    expect(decoded.unreadable).toMatchInlineSnapshot(`
+      {
+        "expected": "UTF-8 text (Markdown or plain text)",
+        "line": 3,
+        "reason": "file is not valid UTF-8 text",
+        "received": "bytes that do not decode as UTF-8 on line 3",
+        "what": "encoding",
+      }
     `)
-    const error = refusal(() => decodeDocument(FILE, latin1))
-    expect(error).toMatchObject({ file: FILE, line: 3 })
-    expect(error.cause).toBeInstanceOf(TypeError)
   })
 
   it('refuses a file over MAX_DOCUMENT_BYTES quickly, giving its size', () => {
@@ -72,6 +63,6 @@ describe('decodeDocument', () => {
 
   it('accepts a file of exactly MAX_DOCUMENT_BYTES', () => {
     const limit = new Uint8Array(MAX_DOCUMENT_BYTES).fill(0x61)
-    expect(decodeDocument(FILE, limit)).toHaveLength(MAX_DOCUMENT_BYTES)
+    expect(decodeDocument(FILE, limit).text).toHaveLength(MAX_DOCUMENT_BYTES)
   })
 })

@@ -1,5 +1,6 @@
 import { open, stat } from 'node:fs/promises'
 import { DocumentError } from '../errors.js'
+import type { Unreadable } from '../model/index.js'
 
 /** Lessons larger than this are refused rather than parsed slowly: no course page is near it. */
 export const MAX_DOCUMENT_BYTES = 2 * 1024 * 1024
@@ -58,11 +59,19 @@ function tooLarge(file: string, bytes: number, maxBytes: number): DocumentError 
   })
 }
 
+/** A document's text, and why part of it could not be read when its bytes are not all UTF-8. */
+export interface Decoded {
+  text: string
+  unreadable?: Unreadable
+}
+
 /**
- * Turns a document's bytes into text lessonproof can parse: refuses empty, binary and
- * oversized files with the line to look at, and folds CRLF to LF (line numbers are unchanged).
+ * Turns a document's bytes into text lessonproof can parse, folding CRLF to LF (line numbers
+ * are unchanged). Refuses only what is not text at all: a binary file (a NUL byte) or one too
+ * large to be a lesson. Bytes that are not UTF-8 (a Latin-1 "é") are decoded with U+FFFD in
+ * their place and reported as `unreadable` at their line, so the rest is still read.
  */
-export function decodeDocument(file: string, bytes: Uint8Array, maxBytes = MAX_DOCUMENT_BYTES): string {
+export function decodeDocument(file: string, bytes: Uint8Array, maxBytes = MAX_DOCUMENT_BYTES): Decoded {
   if (bytes.byteLength > maxBytes) throw tooLarge(file, bytes.byteLength, maxBytes)
   const nul = bytes.indexOf(0)
   if (nul !== -1) {
@@ -75,29 +84,23 @@ export function decodeDocument(file: string, bytes: Uint8Array, maxBytes = MAX_D
     })
   }
   let text: string
+  let unreadable: Unreadable | undefined
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes)
-  } catch (cause) {
-    throw new DocumentError({
-      file,
-      line: invalidUtf8Line(bytes),
+  } catch {
+    text = new TextDecoder('utf-8').decode(bytes)
+    const line = invalidUtf8Line(bytes)
+    unreadable = {
+      line,
+      what: 'encoding',
       reason: 'file is not valid UTF-8 text',
       expected: 'UTF-8 text (Markdown or plain text)',
-      received: 'bytes that do not decode as UTF-8',
-      cause,
-    })
+      received: `bytes that do not decode as UTF-8 on line ${line}`,
+    }
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
-  if (text.trim() === '') {
-    throw new DocumentError({
-      file,
-      line: 1,
-      reason: 'file is empty',
-      expected: 'a lesson: frontmatter and Markdown, or plain text',
-      received: `${bytes.byteLength} bytes of white space`,
-    })
-  }
-  return text.replace(/\r\n?/g, '\n')
+  text = text.replace(/\r\n?/g, '\n')
+  return unreadable ? { text, unreadable } : { text }
 }
 
 function lineAt(bytes: Uint8Array, offset: number): number {

@@ -25,7 +25,11 @@ export {
 } from '../model/index.js'
 export { documentRole, loadDocument, parseDocument } from '../parse/index.js'
 export {
+  annotations,
   formatText,
+  junitReport,
+  mergeReports,
+  summaryMarkdown,
   toReport,
   type VerifiedClaim,
   type VerifiedDocument,

@@ -10,7 +10,8 @@ export function toReport(result: VerifyResult, version: string): Report {
     const claims = d.claims.map((c): ReportClaim => {
       if (c.verdict.status === 'fail' && c.ledger !== undefined) totals.ledgered++
       else totals[c.verdict.status]++
-      if (unverified(c.verdict, result.mode)) totals.unverified++
+      const notVerified = unverified(c.verdict, result.mode)
+      if (notVerified) totals.unverified++
       const out: ReportClaim = {
         id: c.claim.id,
         kind: c.claim.kind,
@@ -27,6 +28,7 @@ export function toReport(result: VerifyResult, version: string): Report {
       if (c.verdict.expected !== undefined) out.expected = c.verdict.expected
       if (c.verdict.measured !== undefined) out.measured = c.verdict.measured
       if (c.ledger !== undefined) out.ledger = c.ledger
+      if (notVerified) out.unverified = true
       return out
     })
     return {

@@ -4,9 +4,16 @@
  */
 import { existsSync } from 'node:fs'
 import { relative, resolve, sep } from 'node:path'
-import { CheckContext, checkClaim, type Family } from '../checks/index.js'
+import {
+  CheckContext,
+  type Course,
+  checkAcrossRun,
+  checkClaim,
+  courseDocument,
+  type Family,
+} from '../checks/index.js'
 import { extractClaims } from '../claims/index.js'
-import { DocumentError, UsageError } from '../errors.js'
+import { DocumentError } from '../errors.js'
 import type { Claim } from '../kinds/index.js'
 import { applyLedger, type LedgerEntry } from '../ledger/index.js'
 import type { Document, RunFacts } from '../model/index.js'
@@ -17,7 +24,7 @@ import { type EngineOptions, resolveSettings, type Settings } from '../settings/
 import { collectDocuments } from './collect.js'
 
 export type { VerifiedClaim, VerifiedDocument, VerifyResult } from '../report/index.js'
-export { collectDocuments } from './collect.js'
+export { collectDocuments, isDocumentName } from './collect.js'
 
 /** What an engine run lends `verify`: its options (for the plan) and a way to measure a plan. */
 export interface EngineRun {
@@ -47,10 +54,6 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult<Claim
   const files = (await collectDocuments(options.paths.map((p) => resolve(cwd, p)))).map((p) =>
     displayPath(p, cwd),
   )
-  if (files.length === 0)
-    throw new UsageError(
-      `no lesson document under ${options.paths.join(', ')} (lessonproof reads .md, .mdx and .txt files)`,
-    )
   // One lesson's documents at a time: they check against each other, and nothing of a lesson
   // but its verdicts is kept once it is done (1,000 lessons stay within memory).
   const groups = new Map<string, string[]>()
@@ -62,9 +65,14 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult<Claim
   const slots = limiter(READ_AHEAD)
   const reads = new Map(files.map((f) => [f, readAhead(resolve(cwd, f), slots)]))
   const byPath = new Map<string, VerifiedDocument<Claim>>()
+  // What each document says of its place in the course, kept (small) for checks across lessons.
+  const course: Course = { documents: [] }
   for (const [lessonPath, paths] of groups) {
-    for (const doc of await verifyFamily(lessonPath, paths, cwd, options, reads)) byPath.set(doc.path, doc)
+    for (const doc of await verifyFamily(lessonPath, paths, cwd, options, reads, course))
+      byPath.set(doc.path, doc)
   }
+  for (const doc of byPath.values())
+    for (const c of doc.claims) c.verdict = checkAcrossRun(c.claim, c.verdict, course)
   const documents = files
     .map((f) => byPath.get(f))
     .filter((d): d is VerifiedDocument<Claim> => d !== undefined)
@@ -123,8 +131,10 @@ async function verifyFamily(
   cwd: string,
   options: VerifyOptions,
   reads: Map<string, Promise<Uint8Array>>,
+  course: Course,
 ): Promise<VerifiedDocument<Claim>[]> {
   const loaded = await Promise.all(paths.map((path) => load(path, cwd, reads.get(path))))
+  for (const item of loaded) if ('doc' in item) course.documents.push(courseDocument(item.doc))
   const family: Family = { lesson: undefined, docs: [] }
   for (const item of loaded) {
     if ('doc' in item) {

@@ -6,6 +6,7 @@
 import { z } from 'zod'
 import { type Check, ClaimBase, type Iteration } from '../../model/index.js'
 import type { CheckContext } from './context.js'
+import type { Course } from './course.js'
 import type { Draft, Extraction } from './extraction.js'
 import type { Iterations } from './iterations.js'
 
@@ -52,6 +53,11 @@ export interface KindDefinition<K extends string, S extends z.ZodRawShape> {
   check(claim: ClaimOfShape<K, S>, ctx: CheckContext): Check[]
   /** `false` for a claim that a static check settles (a Dockerfile parses); how it is measured otherwise. */
   measured: false | Measured<ClaimOfShape<K, S>>
+  /**
+   * Checks that need the other documents of the run (a chapter README's table of lessons, the
+   * lessons' own frontmatter): made once every document is read, beside the claim's `check`.
+   */
+  acrossRun?(claim: ClaimOfShape<K, S>, course: Course): Check[]
 }
 
 type Schema<K extends string, S extends z.ZodRawShape> = z.ZodObject<
