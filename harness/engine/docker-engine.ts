@@ -280,7 +280,7 @@ export class DockerEngine implements Engine {
 
   async pathsExist(image: string, paths: string[]): Promise<Record<string, boolean>> {
     // A created, never started container: its file system can be asked without a shell in the image.
-    const container = await this.call(() =>
+    const creating = this.call(() =>
       this.docker.createContainer({
         Image: image,
         Cmd: ['/lessonproof-never-runs'],
@@ -290,12 +290,28 @@ export class DockerEngine implements Engine {
         HostConfig: { NetworkMode: 'none' },
       }),
     )
-    // With its volumes: an image that declares VOLUME gets anonymous ones at create time.
-    const remove = () => container.remove({ force: true, v: true }).catch(ignoreGone)
+    // Known to the janitor before the engine makes it; removed with its volumes (an image that
+    // declares VOLUME gets anonymous ones at create time).
+    let id = ''
+    const remove = async () => {
+      const made = await creating.catch(() => undefined)
+      if (made) await made.remove({ force: true, v: true }).catch(ignoreGone)
+    }
     const drop = this.options.janitor.add(
-      `container ${container.id.slice(0, 12)} (docker rm -f -v ${container.id.slice(0, 12)})`,
+      () =>
+        id
+          ? `container ${id} (docker rm -f -v ${id})`
+          : `a container of ${image} (docker rm -f -v $(docker ps -aq --filter label=${RUN_LABEL}=${this.options.runId}))`,
       remove,
     )
+    let container: Dockerode.Container
+    try {
+      container = await creating
+    } catch (error) {
+      drop()
+      throw error
+    }
+    id = container.id.slice(0, 12)
     try {
       const found = await Promise.all(
         paths.map((path) =>
@@ -316,12 +332,16 @@ export class DockerEngine implements Engine {
   private isolatedNetwork(): Promise<string> {
     this.network ??= (async () => {
       const name = `lessonproof-${this.options.runId}`
-      const network = await this.call(() =>
+      // Known to the janitor before it is asked for: an interruption while the engine makes it
+      // waits for it and removes it, rather than leaving it behind.
+      const creating = this.call(() =>
         this.docker.createNetwork({ Name: name, Internal: true, Labels: this.labels, CheckDuplicate: true }),
       )
-      this.options.janitor.add(`network ${name} (docker network rm ${name})`, () =>
-        network.remove().catch(ignoreGone),
-      )
+      this.options.janitor.add(`network ${name} (docker network rm ${name})`, async () => {
+        const network = await creating.catch(() => undefined)
+        if (network) await network.remove().catch(ignoreGone)
+      })
+      await creating
       return name
     })()
     return this.network
@@ -340,7 +360,7 @@ export class DockerEngine implements Engine {
       )
     const network = isolated ? await this.isolatedNetwork() : undefined
     const port = `${request.port}/tcp`
-    const container = await this.call(() =>
+    const creating = this.call(() =>
       this.docker.createContainer({
         Image: request.image,
         Labels: this.labels,
@@ -362,10 +382,29 @@ export class DockerEngine implements Engine {
         },
       }),
     )
-    const id = container.id.slice(0, 12)
-    // Known to the janitor before it starts: an interruption during the /health wait removes it.
+    // Known to the janitor before the engine is asked for it, so an interruption while it is made
+    // or during the /health wait removes it (with its anonymous volumes).
+    let id = ''
+    const remove = async () => {
+      const made = await creating.catch(() => undefined)
+      if (made) await made.remove({ force: true, v: true }).catch(ignoreGone)
+    }
+    const drop = janitor.add(
+      () =>
+        id
+          ? `container ${id} of ${request.image} (docker rm -f -v ${id})`
+          : `a container of ${request.image} (docker rm -f -v $(docker ps -aq --filter label=${RUN_LABEL}=${this.options.runId}))`,
+      remove,
+    )
+    let container: Dockerode.Container
+    try {
+      container = await creating
+    } catch (error) {
+      drop()
+      throw error
+    }
+    id = container.id.slice(0, 12)
     const stop = () => container.remove({ force: true, v: true }).catch(ignoreGone)
-    const drop = janitor.add(`container ${id} of ${request.image} (docker rm -f -v ${id})`, stop)
     try {
       await this.call(() => container.start())
       const info = await this.call(() => container.inspect())

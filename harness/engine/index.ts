@@ -31,6 +31,7 @@ export {
   removalCommands,
   removeLeftovers,
   sweepDeadRuns,
+  sweepRun,
   writeOwnerFile,
 } from './leftovers.js'
 export { currentOwner, type Liveness, liveness, OWNER_LABEL } from './owner.js'

@@ -190,6 +190,25 @@ export async function removeLeftovers(docker: Dockerode, run: Leftovers): Promis
   return failed
 }
 
+/**
+ * What is still on the engine under this run's own label once its janitor is done: something the
+ * engine finished making after an interruption asked for it to go. Removed the same way; returns
+ * the commands for what could not be.
+ */
+export async function sweepRun(docker: Dockerode, runId: string): Promise<string[]> {
+  const filters = { label: [`${RUN_LABEL}=${runId}`] }
+  const [containers, images, networks] = await Promise.all([
+    docker.listContainers({ all: true, filters }),
+    docker.listImages({ all: true, filters }),
+    docker.listNetworks({ filters }),
+  ])
+  const run = empty(runId)
+  run.containers = containers.map((c) => c.Id)
+  run.images = images.map((i) => i.Id)
+  run.networks = networks.map((n) => n.Name)
+  return removeLeftovers(docker, run)
+}
+
 /** Removes what every dead run of this host left; says what it did. Never touches a live or unknown run. */
 export async function sweepDeadRuns(
   docker: Dockerode,

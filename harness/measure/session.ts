@@ -76,6 +76,12 @@ export async function openEngineSession(
         log('lessonproof: removing what this run created')
         await sweeping
         const left = await janitor.clean()
+        // Whatever the engine finished making after the janitor went by still carries the run's label.
+        try {
+          left.push(...(await engineModule.sweepRun(engine.api, options.runId)))
+        } catch (error) {
+          log(`lessonproof: could not look for what this run left: ${(error as Error).message}`)
+        }
         if (options.cacheDir && engine.windows.length > 0) {
           // Which of BuildKit's cache records this run made, for `lessonproof clean --prune`.
           try {
