@@ -2,8 +2,8 @@
  * What the README promises about confinement, seen from the engine and from inside: `docker
  * inspect` of a running app (pids limit, memory with swap equal to it, no capabilities,
  * no-new-privileges, the run's own internal network and no published port), the app's view of
- * itself, that it reaches nothing beyond this machine while a container on the default bridge
- * does, that an app killed for memory says so with its last output, and what a RUN step of a
+ * itself, that it reaches no other container while a container on the default bridge does (and
+ * that this machine's own listeners stay reachable, which the README says), that an app killed for memory says so with its last output, and what a RUN step of a
  * build sees (Docker's defaults: BuildKit on 20.10 applies no limit, which the README says).
  * All traffic stays on this machine: the host's own listener, reached at its bridge address.
  *
@@ -58,7 +58,7 @@ if (unavailable) {
   })
 
   describe('a running app', () => {
-    it('runs with the limits the README promises, and reaches nothing beyond this machine', async () => {
+    it('runs with the limits the README promises, and reaches no other container', async () => {
       const { dir, lesson } = writeFaultLesson({ healthDelay: 40, healthTimeout: 120 })
       dirs.push(dir)
       const run = spawnCli(['verify', lesson, '--no-pull', '--no-cache'], { cwd: dir })
@@ -133,7 +133,9 @@ if (unavailable) {
         for (let tries = 0; tries < 20 && !reached; tries++) reached = await reaches(control, address, 8080)
         expect(reached, 'a container on the default bridge reaches the listener').toBe(true)
         expect(await reaches(id, address, 8080)).toBe(false)
-        expect(await reaches(id, gateway, port)).toBe(false)
+        // What stays open, as the README says: this machine's own services that listen on every
+        // address, through the network's gateway (the engine filters forwarding, not the host's input).
+        expect(await reaches(id, gateway, port)).toBe(true)
       } finally {
         if (control) await docker(['rm', '-f', control])
         if (listener) await docker(['rm', '-f', listener])
