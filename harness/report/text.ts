@@ -31,7 +31,7 @@ export function formatText(report: Report, verbose: boolean): string {
     '',
     `lessonproof ${report.mode}: ${t.pass} passed, ${t.fail} failed, ${t.ledgered} ledgered, ${t.blocked} blocked, ${t.errors} unreadable, ${report.staleLedger.length} stale ledger entries`,
   )
-  if (report.documents.length === 0) out.push('no lesson document was found: nothing was verified')
+  if (report.documents.length === 0) out.push('no lesson document was verified in this run')
   else if (report.exitCode === 4)
     out.push(
       `${t.unverified} claim${t.unverified === 1 ? '' : 's'} could not be verified in this run (blocked): nothing failed, but this run does not show that ${t.unverified === 1 ? 'it holds' : 'they hold'}`,
