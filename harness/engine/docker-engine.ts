@@ -229,6 +229,21 @@ export class DockerEngine implements Engine {
   }
 
   async build(request: BuildRequest): Promise<BuildResult> {
+    let result = await this.buildOnce(request)
+    // Another build of the same steps at the same moment on this engine (the same lesson verified
+    // twice at once): BuildKit does the work once and prints those steps only in the other build's
+    // log. Built again, they are in the cache and this build's log shows every one.
+    if (result.ok && result.builder !== 'classic' && stepsMissing(result.parsed?.steps ?? []))
+      result = await this.buildOnce(request)
+    // A build that failed because the engine went away is no verdict on the lesson.
+    if (!result.ok && !result.aborted) await this.alive()
+    const out: BuildResult = { ok: result.ok, log: result.log, build: buildFacts(result, request) }
+    if (result.error !== undefined) out.error = result.error
+    if (result.imageId) out.imageId = result.imageId
+    return out
+  }
+
+  private async buildOnce(request: BuildRequest): Promise<BuildkitResult> {
     if (this.options.janitor.closing) throw new Error('interrupted: not starting another build')
     const controller = new AbortController()
     let building: Promise<BuildkitResult> | undefined
@@ -251,12 +266,7 @@ export class DockerEngine implements Engine {
     this.images.add(request.tag)
     if (result.imageId) this.images.add(result.imageId)
     for (const layer of result.created) if (!result.imageId?.includes(layer)) this.layers.push(layer)
-    // A build that failed because the engine went away is no verdict on the lesson.
-    if (!result.ok && !result.aborted) await this.alive()
-    const out: BuildResult = { ok: result.ok, log: result.log, build: buildFacts(result, request) }
-    if (result.error !== undefined) out.error = result.error
-    if (result.imageId) out.imageId = result.imageId
-    return out
+    return result
   }
 
   async inspect(tag: string): Promise<ImageFacts> {
@@ -509,6 +519,24 @@ export class DockerEngine implements Engine {
     for (const layer of this.layers.splice(0)) if (!(await remove(layer))) failed.push(layer)
     if (failed.length > 0) throw new Error(`images ${failed.join(', ')} (docker rmi ${failed.join(' ')})`)
   }
+}
+
+/**
+ * Whether a BuildKit log leaves out steps of a stage it shows: `[1/6]` printed without `[2/6]`…
+ * `[6/6]`. A stage the target does not need is not shown at all, which is no gap.
+ */
+export function stepsMissing(steps: { stage?: string | undefined; index: number; total: number }[]): boolean {
+  const seen = new Map<string, { total: number; indices: Set<number> }>()
+  for (const step of steps) {
+    if (step.total <= 0) continue
+    const key = step.stage ?? ''
+    const stage = seen.get(key) ?? { total: step.total, indices: new Set<number>() }
+    stage.indices.add(step.index)
+    seen.set(key, stage)
+  }
+  for (const stage of seen.values())
+    for (let i = 1; i <= stage.total; i++) if (!stage.indices.has(i)) return true
+  return false
 }
 
 /** The builder's result as facts: its steps with the durations and times the log gives. */
