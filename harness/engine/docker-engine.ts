@@ -232,9 +232,16 @@ export class DockerEngine implements Engine {
     let result = await this.buildOnce(request)
     // Another build of the same steps at the same moment on this engine (the same lesson verified
     // twice at once): BuildKit does the work once and prints those steps only in the other build's
-    // log. Built again, they are in the cache and this build's log shows every one.
-    if (result.ok && result.builder !== 'classic' && stepsMissing(result.parsed?.steps ?? []))
+    // log. Built again, they are in the cache and this build's log shows every one; after a pause
+    // of random length, so two runs doing the same do not meet again.
+    for (
+      let retry = 0;
+      retry < 3 && result.ok && result.builder !== 'classic' && stepsMissing(result.parsed?.steps ?? []);
+      retry++
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 300 + Math.floor(Math.random() * 1_200)))
       result = await this.buildOnce(request)
+    }
     // A build that failed because the engine went away is no verdict on the lesson.
     if (!result.ok && !result.aborted) await this.alive()
     const out: BuildResult = { ok: result.ok, log: result.log, build: buildFacts(result, request) }
