@@ -70,14 +70,22 @@ if (unavailable) {
         let id = ''
         for (let tries = 0; tries < 40 && !id; tries++) {
           if (tries > 0) await new Promise((resolve) => setTimeout(resolve, 250))
-          const ids = String((await docker(['ps', '-q', '--filter', `label=${RUN_LABEL}`])).stdout).split(
-            '\n',
-          )
-          for (const candidate of ids.filter(Boolean)) {
-            const labels = JSON.parse(
-              String((await docker(['inspect', '--format', '{{json .Config.Labels}}', candidate])).stdout),
-            ) as Record<string, string>
-            if ((labels['org.lessonproof.owner'] ?? '').split('/')[1] === String(run.pid)) id = candidate
+          // The owner label read in the listing itself: another spec's container may be gone by
+          // the time it would be inspected.
+          const rows = String(
+            (
+              await docker([
+                'ps',
+                '--filter',
+                `label=${RUN_LABEL}`,
+                '--format',
+                '{{.ID}} {{.Label "org.lessonproof.owner"}}',
+              ])
+            ).stdout,
+          ).split('\n')
+          for (const row of rows) {
+            const [candidate = '', owner = ''] = row.trim().split(' ')
+            if (candidate && owner.split('/')[1] === String(run.pid)) id = candidate
           }
         }
         expect(id, 'the run has a container').not.toBe('')
