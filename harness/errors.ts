@@ -55,3 +55,11 @@ export class UsageError extends Error {
 export class LedgerError extends Error {
   override readonly name = 'LedgerError'
 }
+
+/**
+ * The Docker engine cannot be reached, or stopped answering during the run: an infrastructure
+ * error, not a verdict on any lesson. Exit code 2, with its own message.
+ */
+export class EngineError extends Error {
+  override readonly name = 'EngineError'
+}

@@ -8,7 +8,8 @@ export function memoize<T>(fn: (text: string) => T, max = 10_000): (text: string
     const known = cache.get(text)
     if (known !== undefined) return known
     const value = fn(text)
-    if (cache.size >= max) cache.clear()
+    // The oldest goes first: a long run keeps what it still asks for.
+    if (cache.size >= max) cache.delete(cache.keys().next().value as string)
     cache.set(text, value)
     return value
   }

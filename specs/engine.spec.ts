@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process'
 import { appendFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { contextKey, type Recording } from '../harness/engine/fake-engine.js'
+import { buildKey, contextKey, type Recording } from '../harness/engine/fake-engine.js'
 import { configureTestcontainers } from '../harness/engine/settings.js'
 import type { Claim } from '../harness/kinds/index.js'
 import { type EngineSession, openEngineSession } from '../harness/measure/session.js'
@@ -48,6 +48,7 @@ try {
     (line) => {
       if (logFile) appendFileSync(logFile, `${new Date().toISOString()} ${line}\n`)
     },
+    process.env,
   )
 } catch (error) {
   unavailable = (error as Error).message.split('\n')[0] ?? 'no engine'
@@ -80,10 +81,16 @@ function writeRecordings(measured: { plan: RunPlan; facts: RunFacts }[], where: 
       builds: {},
     }
     for (const { plan, facts } of measured) {
+      const seen = new Map<string, number>()
       for (const it of plan.iterations.filter((i) => i.document === path)) {
         const f = facts.iterations[path]?.[it.key]
         if (!f || f.status === 'blocked') continue
-        recording.builds[contextKey(it.dockerfile, it.files)] = {
+        const base = buildKey(contextKey(it.dockerfile, it.files), it.target)
+        const n = (seen.get(base) ?? 0) + 1
+        seen.set(base, n)
+        recording.builds[`${base}#${n}`] = {
+          ...(f.buildLog ? { buildLog: f.buildLog } : {}),
+          ...(f.build ? { build: f.build } : {}),
           ...(f.status === 'build-failed'
             ? { buildError: (f.reason?.split('\n')[0] ?? '').replace(/^\S+ did not build: /, '') }
             : {}),
@@ -111,8 +118,9 @@ if (!session) {
   let result: VerifyResult<Claim>
   let left: string[] = []
 
+  const measuredFacts: { plan: RunPlan; facts: RunFacts }[] = []
   beforeAll(async () => {
-    const measured: { plan: RunPlan; facts: RunFacts }[] = []
+    const measured = measuredFacts
     try {
       result = await verify({
         paths: scenarios.map((s) => join(FIXTURES, s, 'lesson.md')),
@@ -154,61 +162,6 @@ if (!session) {
     expect(await leftBy(open.options.runId)).toEqual({ images: [], containers: [], temp: [] })
   })
 
-  it('Ctrl-C during a build aborts it, removes what the run had created, and nothing of anyone else', async () => {
-    // Another user's untagged image on the same engine, a child of the base image the lesson builds FROM.
-    const { getContainerRuntimeClient } = await import('testcontainers')
-    const docker = (await getContainerRuntimeClient()).container.dockerode
-    const scratch = await docker.createContainer({ Image: 'debian:bookworm-slim', Cmd: ['true'] })
-    const foreign = (await scratch.commit({ changes: ['LABEL org.lessonproof.spec=foreign'] })) as {
-      Id: string
-    }
-    await scratch.remove({ force: true })
-    const child = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        'specs/support/cli.ts',
-        'verify',
-        join(FIXTURES, 'scratch-service', 'lesson.md'),
-        '--no-pull',
-        '--no-cache',
-      ],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
-    )
-    const exited = new Promise<number | string | null>((resolve) =>
-      child.on('exit', (code, signal) => resolve(code ?? signal)),
-    )
-    let stderr = ''
-    await new Promise<void>((resolve) => {
-      child.stderr.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString()
-        if (/: building /.test(stderr)) resolve()
-      })
-      void exited.then(() => resolve())
-    })
-    // Let the build get into its first steps, so there is something to remove.
-    await new Promise((resolve) => setTimeout(resolve, 4_000))
-    child.kill('SIGINT')
-    expect(await exited, stderr).toBe(130)
-    expect(stderr).toContain('removing what this run created')
-    const runId = /lessonproof: run ([a-z0-9]+),/.exec(stderr)?.[1]
-    expect(runId, stderr).toBeDefined()
-    expect(await leftBy(runId ?? '')).toEqual({ images: [], containers: [], temp: [] })
-    const still = await docker
-      .getImage(foreign.Id)
-      .inspect()
-      .then(
-        () => true,
-        () => false,
-      )
-    await docker
-      .getImage(foreign.Id)
-      .remove({ force: true })
-      .catch(() => undefined)
-    expect(still, 'the foreign untagged image is still there').toBe(true)
-  }, 180_000)
-
   it('two runs on one engine at once both succeed and each leaves nothing behind', async () => {
     const lesson = join(FIXTURES, 'scratch-service', 'lesson.md')
     const runs = await Promise.all([
@@ -223,6 +176,23 @@ if (!session) {
     }
     expect(runs[0]?.stdout).toEqual(runs[1]?.stdout)
   }, 300_000)
+
+  it('builds independent stages at the same time, and a --target only what it needs', () => {
+    const path = join(FIXTURES, 'parallel-stages', 'lesson.md')
+    const facts = measuredFacts.find((m) => m.facts.iterations[path])?.facts.iterations[path]
+    const first = facts?.['0']?.build
+    expect(first?.builder).toMatch(/buildkit|buildx/)
+    const step = (stage: string) => first?.steps.find((s) => s.stage === stage && s.keyword !== 'FROM')
+    const sha = step('sha256')
+    const crc = step('crc')
+    expect(sha?.status, JSON.stringify(first?.steps)).toBe('done')
+    expect(crc?.status).toBe('done')
+    // Their times overlap: each started before the other ended.
+    expect(sha?.start ?? Number.NaN).toBeLessThan(crc?.end ?? Number.NaN)
+    expect(crc?.start ?? Number.NaN).toBeLessThan(sha?.end ?? Number.NaN)
+    const target = facts?.['2']?.build
+    expect(target?.steps.map((s) => s.stage).sort()).toEqual(['release', 'release', 'release', 'sha256'])
+  })
 
   for (const scenario of scenarios) {
     const path = join(FIXTURES, scenario, 'lesson.md')

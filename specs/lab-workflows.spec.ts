@@ -90,7 +90,7 @@ describe('lessons.yml', () => {
     const verify = step(wf, 'verify the lessons this pull request changes')
     expect(verify.env).toEqual({ BASE_REF: expr('github.event.pull_request.base.sha') })
     expect(verify.run?.trim()).toBe(
-      'npx lessonproof verify --changed "$BASE_REF" --reporter github --reporter junit=lessonproof-junit.xml --json lessonproof-report.json',
+      'npx lessonproof verify --changed "$BASE_REF" --allow-blocked --reporter github --reporter junit=lessonproof-junit.xml --json lessonproof-report.json',
     )
     expect(steps(wf).find((s) => s.uses?.startsWith('actions/checkout'))?.with).toEqual({ 'fetch-depth': 0 })
     const upload = steps(wf).find((s) => s.uses?.startsWith('actions/upload-artifact'))

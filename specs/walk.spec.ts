@@ -40,6 +40,7 @@ try {
     { pull: false, walk: true },
     { concurrency: 2, memoryBytes: 512 * 1024 * 1024, cpus: 1 },
     () => {},
+    process.env,
   )
 } catch (error) {
   unavailable = (error as Error).message.split('\n')[0] ?? 'no engine'

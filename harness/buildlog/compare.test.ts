@@ -111,6 +111,27 @@ describe('claimed logs that do not', () => {
     expect(result.diff).toContain('+ => [builder 2/3] COPY --chown=1:1 a.txt b.txt ./')
   })
 
+  it('a wrong total shown on every step of the stage, reported once', () => {
+    const claimed = parseBuildLog(
+      recorded('single-stage/tty.log').replace(/\[(\d)\/5\]/g, (_, n: string) => `[${n}/4]`),
+    )
+    const result = compareBuildLogs(claimed, log('single-stage/plain.log'))
+    expect(kinds(result)).toEqual(['numbering'])
+    for (const n of [1, 2, 3, 4, 5]) expect(result.diff).toContain(`+ => ${n === 2 ? 'CACHED ' : ''}[${n}/5]`)
+  })
+
+  it('a step shown at another place of its stage: numbered where the build runs it', () => {
+    const claimed = edited('multi-stage/tty.log', '[builder 3/3] RUN cat', '[builder 2/3] RUN cat')
+    const result = compareBuildLogs(claimed, log('multi-stage/plain.log'))
+    expect(result.differences).toContainEqual({
+      kind: 'numbering',
+      line: expect.any(Number),
+      message: '[builder 2/3] RUN cat a.txt b.txt > out: the build runs it as [builder 3/3]',
+    })
+    expect(kinds(result)).not.toContain('instruction')
+    expect(result.diff).toContain('+ => [builder 3/3] RUN cat a.txt b.txt > out')
+  })
+
   it("another Dockerfile's steps", () => {
     const result = compareBuildLogs(log('parallel/tty.log'), log('multi-stage/plain.log'))
     expect(new Set(kinds(result))).toEqual(

@@ -83,13 +83,24 @@ export function compareBuildLogs(
       )
       continue
     }
-    if (!stageTotals.has(c.total) && !totalsReported.has(`${stage}|${c.total}`)) {
-      totalsReported.add(`${stage}|${c.total}`)
-      add(
-        c,
-        'numbering',
-        `${label}: ${stageName(c.stage)} has ${[...stageTotals].join(' or ')} steps, not ${c.total}`,
-      )
+    if (!stageTotals.has(c.total)) {
+      // Said once per stage; every step showing the wrong total is shown with the right one.
+      if (!totalsReported.has(`${stage}|${c.total}`)) {
+        totalsReported.add(`${stage}|${c.total}`)
+        add(
+          c,
+          'numbering',
+          `${label}: ${stageName(c.stage)} has ${[...stageTotals].join(' or ')} steps, not ${c.total}`,
+        )
+      } else faulty.add(c)
+    }
+    // The step is in its stage, at another place: a numbering slip, not another instruction.
+    if (c.keyword !== 'FROM' && !(r && same(c, r))) {
+      const moved = real.steps.find((x) => (x.stage ?? '') === stage && !used.has(x) && same(c, x))
+      if (moved) {
+        add(c, 'numbering', `${label}: the build runs it as ${stepLabel(moved)}`)
+        r = moved
+      }
     }
     if (!r) {
       const elsewhere = real.steps.find((x) => same(c, x))

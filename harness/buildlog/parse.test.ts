@@ -143,6 +143,23 @@ describe('logs as lessons paste them', () => {
     ])
   })
 
+  it('reads an instruction the terminal cut at its width as cut, though it shows no ...', () => {
+    // As the 20.10 client prints it on a 120-column terminal: the name runs up to the duration.
+    const log = parseBuildLog(
+      [
+        '[+] Building 9.4s (10/10) FINISHED',
+        ' => CACHED [1/5] FROM docker.io/library/debian:bookworm-slim                                                       0.0s',
+        ' => [2/5] RUN apt-get update &&     apt-get install -y --no-install-recommends gcc libc6-dev &&     rm -rf /var/l  8.3s',
+        ' => [3/5] WORKDIR /src                                                                                             0.0s',
+        ' => CACHED [builder 2/5] RUN apt-get update &&     apt-get install -y --no-install-recommends gcc libc6-dev &&     0.0s',
+      ].join('\n'),
+    )
+    expect(log.steps.map((s) => s.truncated)).toEqual([false, true, false, true])
+    expect(log.steps[1]?.instruction).toBe(
+      'RUN apt-get update &&     apt-get install -y --no-install-recommends gcc libc6-dev &&     rm -rf /var/l',
+    )
+  })
+
   it('reads steps without timings, elisions, and RUN output pasted between the steps', () => {
     const log = parseBuildLog(
       [

@@ -352,6 +352,7 @@ function parseTty(lines: string[]): BuildLog {
   })
   for (const e of entries)
     if (e.status === 'running' && (e.seconds !== undefined || progress?.finished)) e.status = 'done'
+  markCut(entries, lines)
   const failed = entries.find((e) => e.status === 'error')
   const failure = readFailure(
     tail,
@@ -369,6 +370,26 @@ function parseTty(lines: string[]): BuildLog {
 const FLAG_STATUS: Record<string, StepStatus> = { CACHED: 'cached', ERROR: 'error', CANCELED: 'canceled' }
 
 /** ` => CACHED [2/4] WORKDIR /app     0.0s  <-- a note`. */
+/**
+ * The terminal printer right-aligns durations at the screen's width and cuts a name that does
+ * not fit, with no `...`: a step whose line is as wide as the widest timed line, whose name runs
+ * up to the two spaces the printer keeps before the duration (give or take the instruction's own
+ * spaces, trimmed where the cut fell), may have been cut, and is read as a prefix.
+ */
+function markCut(entries: Entry[], lines: string[]): void {
+  const timed = entries.filter((e) => e.seconds !== undefined)
+  const width = Math.max(0, ...timed.map((e) => (lines[e.line - 1] ?? '').length))
+  for (const e of timed) {
+    const line = lines[e.line - 1] ?? ''
+    const timer = /\s(\d+(?:\.\d+)?s)$/.exec(line)
+    if (e.name.kind !== 'step' || !timer?.[1] || line.length !== width) continue
+    // The cut may end in spaces of the instruction itself (a continuation's indent), trimmed away.
+    const gap = /(\s+)\d+(?:\.\d+)?s$/.exec(line)?.[1]?.length ?? 0
+    const inner = Math.max(1, ...(e.name.step.instruction.match(/ +/g) ?? []).map((m) => m.length))
+    if (gap <= 2 + inner) e.name.step.truncated = true
+  }
+}
+
 function ttyEntry(rest: string, line: number): Entry {
   const flagged = /^(CACHED|ERROR|CANCELED) (.*)$/.exec(rest)
   const flag = flagged?.[1] ?? ''

@@ -67,6 +67,28 @@ function ledger(...entries: { file: string; claim: string; reason: string }[]): 
     .join('')
 }
 
+describe('exit status', () => {
+  it('exits 4 when claims could not be verified for another reason than a static run, 0 with --allow-blocked', async () => {
+    // Nothing in the lesson times uv or pip: the speed-up cannot be held to anything.
+    await write('lessons/good.md', `${CONSISTENT}\nuv installs packages 10x faster than pip.\n`)
+    const blocked = await run('verify', '--static')
+    expect(blocked.code).toBe(4)
+    expect(blocked.out).toContain('1 claim could not be verified in this run (blocked)')
+    expect((await run('verify', '--static', '--allow-blocked')).code).toBe(0)
+  })
+
+  it('exits 2 when no lesson is found, or a path is no lesson', async () => {
+    await mkdir(join(dir, 'empty'))
+    const none = await run('verify', 'empty', '--static')
+    expect(none.code).toBe(2)
+    expect(none.err).toContain('no lesson document under empty')
+    await write('notes.json', '{}')
+    const json = await run('verify', 'notes.json', '--static')
+    expect(json.code).toBe(2)
+    expect(json.err).toContain('not a lesson document')
+  })
+})
+
 describe('lessonproof verify --static', () => {
   it('exits 0 when every claim holds', async () => {
     await write('lessons/good.md', CONSISTENT)
@@ -208,7 +230,7 @@ describe('--json', () => {
     const report = Report.parse(JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')))
     expect(report).toMatchObject({ tool: 'lessonproof', mode: 'static', exitCode: 1, staleLedger: [] })
     // Each document's two build commands are also steps, blocked: a static run walks nothing.
-    expect(report.totals).toEqual({ pass: 11, fail: 1, ledgered: 0, blocked: 8, errors: 0 })
+    expect(report.totals).toEqual({ pass: 11, fail: 1, ledgered: 0, blocked: 8, unverified: 0, errors: 0 })
     expect(report.documents.map((l) => l.path)).toEqual(['lessons/good.md', 'lessons/wrong.md'])
 
     const wrong = report.documents[1]

@@ -5,11 +5,11 @@ import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { ZodError } from 'zod'
 import type { MeasuredPlan } from '../drift/index.js'
-import { LedgerError, UsageError } from '../errors.js'
+import { EngineError, LedgerError, UsageError } from '../errors.js'
 import { DEFAULT_LEDGER, loadLedger } from '../ledger/index.js'
 import type { EngineSession } from '../measure/session.js'
 import type { RunFacts } from '../model/index.js'
-import { createProgress, toReport } from '../report/index.js'
+import { createProgress, exitCodeOf, toReport } from '../report/index.js'
 import { countIterations } from '../select/index.js'
 import {
   flagOf,
@@ -31,7 +31,9 @@ import { onSignals } from './signals.js'
 
 const settingHelp = SETTING_NAMES.map((name) => {
   const fallback: unknown = SETTINGS[name].default
-  const placeholder = typeof fallback === 'number' ? 'N' : Array.isArray(fallback) ? 'A,B' : 'IMAGE'
+  const written = (SETTINGS[name] as { placeholder?: string }).placeholder
+  const placeholder =
+    written ?? (typeof fallback === 'number' ? 'N' : Array.isArray(fallback) ? 'A,B' : 'IMAGE')
   const shown = Array.isArray(fallback) ? fallback.join(',') : String(fallback)
   const flag = `${flagOf(name)} ${placeholder}`
   return `  ${flag.padEnd(29)}${SETTINGS[name].doc}${shown === '' ? '' : ` (default ${shown})`}`
@@ -42,6 +44,7 @@ const USAGE = `usage: lessonproof verify [paths…] [options]
        lessonproof walk [paths…] [options]
        lessonproof update [paths…] [--write | --patch FILE] [options]
        lessonproof report merge FILE… [--reporter NAME[=FILE]]… [--json FILE]
+       lessonproof clean [--prune]
        lessonproof --version
 
 Parses each lesson under the paths (default: lessons/) and verifies its claims.
@@ -50,6 +53,11 @@ claimed output compared with what its command printed there.
 update: walk, then write the claimed outputs as the walk printed them, as a patch for
 review (stdout, or --patch FILE); --write applies it to the lessons instead.
 report merge: the JSON reports of shards (--shard) as the report of one run.
+clean: removes what runs that ended without cleaning up (kill -9, a crash) left on the
+engine, found by its label: never anything unlabelled, never a run that is still going;
+lists what it cannot judge or remove with the command that would. --prune also empties
+lessonproof's result cache (.lessonproof/cache) and removes the BuildKit cache records
+its builds made.
 
 options:
   --static                 check only what needs no Docker engine (sizes and other
@@ -63,6 +71,10 @@ options:
                            stdout); github prints annotations on stdout and appends the
                            job summary to FILE, else to $GITHUB_STEP_SUMMARY when set
   --json FILE              the same as --reporter json=FILE
+  --docker CLIENT          the docker client builds go through (a path or a command;
+                           also LESSONPROOF_DOCKER); default: the first that can build
+                           with BuildKit
+  --allow-blocked          exit 0 even when claims could not be verified (blocked)
   --annotate-blocked       github: blocked claims as warnings too
   --changed [BASE]         only the documents changed since the git ref BASE (default:
                            the merge base with origin/HEAD or the upstream, else HEAD~1),
@@ -83,15 +95,22 @@ options:
 settings (a lesson's frontmatter \`lessonproof:\` block overrides the per-lesson ones):
 ${settingHelp}
 
-exit status: 0 every claim holds or is ledgered, 1 a claim fails (or a ledger
-entry is stale), 2 bad usage or an unreadable lesson, 3 a claim fails and a
-lesson is unreadable.`
+exit status:
+  0  every claim holds or is ledgered
+  1  a claim fails, or a ledger entry is stale
+  2  lessonproof could not do its job: bad usage, an unreadable lesson, no lesson found,
+     or the Docker engine unreachable or lost during the run (not a verdict on any lesson)
+  3  a claim fails and a lesson is unreadable (each alone exits 1 and 2)
+  4  nothing failed, but claims could not be verified in this run (blocked): the run
+     proves less than it seems; --allow-blocked makes it 0. A static run's claims that
+     are blocked only because the run is static do not count, nor a walk's claims in a
+     run that walks nothing.`
 
 export interface Io {
   out: (text: string) => void
   err: (text: string) => void
   cwd: string
-  /** The environment, read here once (CI, GITHUB_STEP_SUMMARY, …). @default {} */
+  /** The environment, read here once (DOCKER_HOST, LESSONPROOF_DOCKER, CI, GITHUB_STEP_SUMMARY, …). @default {} */
   env?: Record<string, string | undefined>
   /** stderr as a stream, for progress redrawn in place when it is a terminal. */
   stderr?: { write: (text: string) => unknown; isTTY?: boolean; columns?: number }
@@ -126,10 +145,7 @@ async function withEngine<T>(
   log: (line: string) => void,
   work: (engine: EngineRun) => Promise<T>,
 ): Promise<T> {
-  const { configureTestcontainers } = await import('../engine/settings.js')
   const { openEngineSession } = await import('../measure/session.js')
-  // testcontainers reads its settings from the environment: the entry point sets them, once.
-  configureTestcontainers(process.env)
   let session: EngineSession
   try {
     session = await openEngineSession(
@@ -138,24 +154,27 @@ async function withEngine<T>(
         concurrency: settings.concurrency,
         memoryBytes: settings.memory_mb * 1024 * 1024,
         cpus: settings.cpus,
+        pidsLimit: settings.pids_limit,
+        maxBuilds: settings.max_builds,
       },
       log,
+      io.env ?? {},
     )
   } catch (error) {
     if (error instanceof ZodError)
       throw new UsageError(error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '))
-    throw new UsageError(
-      `no Docker engine answers (${(error as Error).message.split('\n')[0]}); start one, or run with --static`,
-    )
+    if (error instanceof EngineError)
+      throw new EngineError(`${error.message}; start one, or run with --static`, { cause: error })
+    throw error
   }
-  io.err(`lessonproof: run ${session.options.runId}, building with ${session.where}`)
+  io.err(`lessonproof: run ${session.options.runId}, ${session.where}`)
   const release = onSignals(session.close, (t) => process.stderr.write(t))
   try {
     return await work({ options: session.options, measure: session.measure })
   } finally {
     const left = await session.close()
     release()
-    if (left.length > 0) io.err(`lessonproof: could not remove ${left.join(', ')}`)
+    if (left.length > 0) io.err(`lessonproof: could not remove all this run created:\n  ${left.join('\n  ')}`)
   }
 }
 
@@ -289,6 +308,9 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         'index-url': { type: 'string' },
         'no-cache': { type: 'boolean', default: false },
         'no-pull': { type: 'boolean', default: false },
+        docker: { type: 'string' },
+        'allow-blocked': { type: 'boolean', default: false },
+        prune: { type: 'boolean', default: false },
         version: { type: 'boolean', short: 'V', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         ...settingOptions,
@@ -303,6 +325,10 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       return 0
     }
     const [command, ...paths] = positionals
+    if (command === 'clean') {
+      const { clean } = await import('./clean.js')
+      return await clean({ prune: values.prune, cacheDir: resolve(io.cwd, '.lessonproof/cache'), io })
+    }
     const targets = parseReporters(values.reporter ?? [], values.json, io.cwd)
     const ledgerPath = resolve(io.cwd, values.ledger ?? DEFAULT_LEDGER)
     const emit = {
@@ -322,7 +348,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       const documents = merged.documents.map((d) => resolve(io.cwd, d.path))
       await checkTargets(targets, { documents, ledger: ledgerPath }, emit.summaryFile)
       await emitReports(merged, targets, emit)
-      return merged.exitCode
+      return exitCodeOf(merged, { allowBlocked: values['allow-blocked'] })
     }
     if (command !== 'verify' && command !== 'walk' && command !== 'update')
       throw new UsageError(command ? `unknown command '${command}'` : 'no command given')
@@ -341,6 +367,8 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       if (!from || !to) throw new UsageError(`--image-map takes FROM=TO, got '${pair}'`)
       imageMap[from] = to
     }
+    // The client builds go through: the flag, else LESSONPROOF_DOCKER; read here and nowhere else.
+    const docker = values.docker ?? io.env?.LESSONPROOF_DOCKER
     const changed = values.changed ? (changedArg.base ?? true) : undefined
     const { all, selected, skipped } = await selectDocuments({
       paths: paths.length > 0 ? paths : ['lessons'],
@@ -349,6 +377,11 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       ...(values.shard === undefined ? {} : { shard: values.shard }),
       note: io.err,
     })
+    // A run that found no lesson at all proves nothing; one whose --changed or --shard selects none does.
+    if (all.length === 0)
+      throw new UsageError(
+        `no lesson document under ${(paths.length > 0 ? paths : ['lessons']).join(', ')} (lessonproof reads .md, .mdx, .markdown and .txt files)`,
+      )
     // Before anything is verified: a report that cannot be written must not cost a run.
     const guard = [...all, ...selected].map((p) => resolve(io.cwd, p))
     await checkTargets(targets, { documents: guard, ledger: ledgerPath }, emit.summaryFile)
@@ -373,6 +406,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
             walk: command !== 'verify',
             ...(values['index-url'] ? { indexUrl: values['index-url'] } : {}),
             pull: !values['no-pull'],
+            ...(docker ? { docker } : {}),
             ...(values['no-cache'] ? {} : { cacheDir: resolve(io.cwd, '.lessonproof/cache') }),
           },
           resolved,
@@ -399,7 +433,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       )
     }
     for (const doc of result.documents) if (doc.error) io.err(doc.error.message)
-    return report.exitCode
+    return exitCodeOf(report, { allowBlocked: values['allow-blocked'] })
   } catch (error) {
     if (
       error instanceof UsageError ||
@@ -411,6 +445,10 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     }
     if (error instanceof LedgerError) {
       io.err(`lessonproof: ${error.message}`)
+      return 2
+    }
+    if (error instanceof EngineError) {
+      io.err(`lessonproof: infrastructure error, not a verdict on any lesson: ${error.message}`)
       return 2
     }
     throw error

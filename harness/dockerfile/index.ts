@@ -66,7 +66,7 @@ const KEYWORDS = new Set([
 const JSON_FORM = new Set(['CMD', 'ENTRYPOINT', 'SHELL', 'VOLUME', 'HEALTHCHECK'])
 
 /** Parses a Dockerfile and lists what would stop a build: unknown instructions, no FROM first, bad JSON. */
-export const parseDockerfile: (content: string) => DockerfileModel = memoize(parseUncached, 1000)
+export const parseDockerfile: (content: string) => DockerfileModel = memoize(parseUncached, 5000)
 
 function parseUncached(content: string): DockerfileModel {
   const doc = DockerfileParser.parse(content)
@@ -155,10 +155,16 @@ export function stageNamed(model: DockerfileModel, ref: string, before: number):
     : earlier.find((s) => s.name?.toLowerCase() === ref.toLowerCase())
 }
 
-/** Steps that BuildKit reports as numbered build steps ([2/5] …): FROM, and file-system instructions. */
-export function buildSteps(stage: Stage): { keyword: string; args: string }[] {
+/**
+ * Steps that BuildKit reports as numbered build steps ([2/5] …): FROM an image, and file-system
+ * instructions. A stage FROM scratch or FROM an earlier stage starts with its first RUN, COPY, ADD
+ * or WORKDIR (see buildlog/steps.ts, the rule as recorded from real builds).
+ */
+export function buildSteps(stage: Stage, model: DockerfileModel): { keyword: string; args: string }[] {
   const counted = stage.steps.filter((s) => ['RUN', 'COPY', 'ADD', 'WORKDIR'].includes(s.keyword))
-  return [{ keyword: 'FROM', args: stage.image }, ...counted]
+  const noStep =
+    stage.image.toLowerCase() === 'scratch' || stageNamed(model, stage.image, stage.index) !== undefined
+  return noStep ? counted : [{ keyword: 'FROM', args: stage.image }, ...counted]
 }
 
 /**

@@ -17,7 +17,7 @@ import { delimiter, isAbsolute, join } from 'node:path'
 import { execa } from 'execa'
 import { z } from 'zod'
 import { type BuildLog, parseBuildLog, stepLabel } from '../buildlog/index.js'
-import type { BuildRequest, BuildResult } from './engine.js'
+import type { BuildRequest } from './engine.js'
 
 /** The environment the docker CLI runs with: given whole, never read from or written to process.env here. */
 export type ClientEnv = Record<string, string | undefined>
@@ -215,7 +215,16 @@ export interface StepTiming {
   end?: number
 }
 
-export interface BuildkitResult extends BuildResult {
+export interface BuildkitResult {
+  ok: boolean
+  /** Why it failed, as the engine says it. */
+  error?: string
+  /** The build's output, as the client printed it. */
+  log: string
+  /** Wall time of the build. */
+  seconds: number
+  /** Images this build created (the image and, with the classic builder, its layers), children first. */
+  created: string[]
   builder: BuildClient['builder']
   /** Set when the build could not use BuildKit. */
   note?: string
@@ -298,7 +307,7 @@ export class BuildkitBuilder {
   }
 
   async build(request: BuildkitRequest): Promise<BuildkitResult> {
-    const dir = mkdtempSync(join(tmpdir(), 'lessonproof-iid-'))
+    const dir = mkdtempSync(join(tmpdir(), `lessonproof-${this.options.runId}-iid-`))
     const iidfile = join(dir, 'iid')
     const env = { ...this.options.env, ...this.client.env }
     const started = this.clock()
@@ -361,10 +370,20 @@ export class BuildkitBuilder {
     return [...ids.filter((id) => !layers.some((l) => id.replace(/^sha256:/, '').startsWith(l))), ...layers]
   }
 
-  /** docker with the setting's words, for a command other than the build. */
-  private async docker(args: string[]) {
+  /** docker with the setting's words, for a command other than the build (a pull, say). */
+  async cli(args: string[], timeoutMs = 60_000) {
     const env = { ...this.options.env, ...this.client.env }
-    return execa(this.client.file, [...this.client.prefix, ...args], { env, extendEnv: false, reject: false })
+    return execa(this.client.file, [...this.client.prefix, ...args], {
+      env,
+      extendEnv: false,
+      reject: false,
+      timeout: timeoutMs,
+      stdin: 'ignore',
+    })
+  }
+
+  private async docker(args: string[]) {
+    return this.cli(args)
   }
 
   /** An interrupted build may still have named its image: remove the tag if this run's build made it. */

@@ -1,31 +1,21 @@
 import { describe, expect, it } from 'vitest'
-import { imagesCreated, logLines } from './docker-engine.js'
+import { stepsMissing } from './docker-engine.js'
 
-describe('imagesCreated', () => {
-  it('lists the images the build made, never the base image nor cached steps', () => {
-    const log = [
-      'Step 1/4 : FROM debian:bookworm-slim',
-      ' ---> 30430e06935c',
-      'Step 2/4 : RUN apt-get update',
-      ' ---> Using cache',
-      ' ---> 9e7820afb487',
-      'Step 3/4 : COPY main.py .',
-      ' ---> 3bda331d8d8c',
-      'Step 4/4 : CMD ["python3"]',
-      ' ---> Running in 5f0c1d2e3a4b',
-      'Removing intermediate container 5f0c1d2e3a4b',
-      ' ---> 911a21b2334e',
-      'Successfully built 911a21b2334e',
-    ]
-    expect(imagesCreated(log)).toEqual(['3bda331d8d8c', '911a21b2334e'])
+describe('stepsMissing', () => {
+  const step = (index: number, total: number, stage?: string) => ({
+    index,
+    total,
+    ...(stage ? { stage } : {}),
   })
-})
 
-describe('logLines', () => {
-  it('drops colour codes and empty lines', () => {
-    expect(logLines('Get:1 x\n\u001b[91mE: Unable to locate package nope\n\u001b[0m\n')).toEqual([
-      'Get:1 x',
-      'E: Unable to locate package nope',
-    ])
+  it('finds a stage shown without some of its steps, as when another build did them at the same time', () => {
+    expect(stepsMissing([step(1, 6)])).toBe(true)
+    expect(stepsMissing([step(1, 3, 'builder'), step(3, 3, 'builder'), step(1, 1, 'final')])).toBe(true)
+  })
+
+  it('accepts every step of every stage shown, and a stage the target does not need left out', () => {
+    expect(stepsMissing([step(1, 2), step(2, 2)])).toBe(false)
+    expect(stepsMissing([step(2, 2, 'b'), step(1, 2, 'b')])).toBe(false)
+    expect(stepsMissing([])).toBe(false)
   })
 })

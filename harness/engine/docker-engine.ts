@@ -1,256 +1,284 @@
+/**
+ * The Docker engine: builds through the docker CLI with BuildKit where a client can
+ * (`buildkit.ts`), everything else through the engine API (dockerode, loaded only when an engine
+ * run opens one). Every container, image and network it makes carries the run's label and its
+ * owner's, and is registered with the janitor before it can outlive an interruption.
+ */
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
+import { dirname } from 'node:path'
 import { Readable, Writable } from 'node:stream'
 import { finished } from 'node:stream/promises'
-import { stripVTControlCharacters } from 'node:util'
 import type Dockerode from 'dockerode'
-import {
-  GenericContainer,
-  getContainerRuntimeClient,
-  ImageName,
-  type StartedTestContainer,
-  Wait,
-} from 'testcontainers'
-import type { ImageFacts } from '../model/index.js'
+import { execa } from 'execa'
+import { z } from 'zod'
+import { EngineError } from '../errors.js'
+import type { BuildFacts, ImageFacts } from '../model/index.js'
 import { RUN_LABEL } from '../settings/index.js'
+import {
+  BuildClient,
+  BuildkitBuilder,
+  type BuildkitResult,
+  type ClientEnv,
+  type ClientSettings,
+  clientCandidates,
+  findBuildClient,
+} from './buildkit.js'
+import {
+  dockerodeOptions,
+  type EngineAddress,
+  type EngineEnv,
+  engineAddress,
+  isConnectionError,
+} from './connection.js'
 import type { BuildRequest, BuildResult, Engine, Running, RunRequest } from './engine.js'
 import type { Janitor } from './janitor.js'
+import { OWNER_LABEL } from './owner.js'
+import type { BuildWindow } from './records.js'
 
-/** Publishes every exposed port on 127.0.0.1 only, drops capabilities, forbids privilege gain. */
-class ConfinedContainer extends GenericContainer {
-  protected override async beforeContainerCreated(): Promise<void> {
-    for (const bindings of Object.values(this.hostConfig.PortBindings ?? {})) {
-      for (const binding of bindings as { HostIp?: string }[]) binding.HostIp = '127.0.0.1'
-    }
-    this.hostConfig.CapDrop = ['ALL']
-    this.hostConfig.SecurityOpt = [...(this.hostConfig.SecurityOpt ?? []), 'no-new-privileges']
-    this.hostConfig.Privileged = false
-  }
+export interface DockerEngineOptions {
+  janitor: Janitor
+  /** Every image, container and network this engine makes carries `org.lessonproof.run=<runId>`. */
+  runId: string
+  /** This process, as `owner.ts` writes it: lets a later run tell a dead run's leftovers. */
+  owner: string
+  /** The environment given by the entry point: DOCKER_HOST, PATH, HOME, DOCKER_CONFIG… */
+  env: EngineEnv
+  /** The `docker` setting: the client builds go through. Unset: the one that can build with BuildKit. */
+  docker?: string
+  /** Milliseconds; injected by tests. */
+  clock?: () => number
+  /** A file keeping the client chosen, while the candidates are the same files: saves asking them each run. */
+  clientCache?: string
 }
 
-/** The 12-hex-digit ID a build log and `docker images` print. */
-function shortId(id: string): string {
-  return id.replace(/^sha256:/, '').slice(0, 12)
-}
+/** How long one API call may take before the engine counts as gone. */
+const API_TIMEOUT_MS = 60_000
+/** How often /health is asked while the app starts. */
+const POLL_MS = 100
 
 /**
- * The build's output as lines: colour codes (the builder wraps a step's stderr in them, and a
- * code may be split across two events) dropped from the whole text, empty lines left out.
+ * Opens the engine: finds the address (DOCKER_HOST strictly), the build client, pings. Throws an
+ * EngineError that says where it looked when no engine answers.
  */
-export function logLines(raw: string): string[] {
-  return stripVTControlCharacters(raw)
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-}
-
-/**
- * Images a classic-builder log says the build made: the " ---> 1a2b3c" closing each step,
- * except a FROM step's (the base image, never ours to remove) and a step taken from the cache.
- */
-export function imagesCreated(lines: string[]): string[] {
-  const created: string[] = []
-  let step = ''
-  let usingCache = false
-  for (const line of lines) {
-    const header = /^Step \d+\/\d+ : (\S+)/.exec(line)
-    if (header) {
-      step = (header[1] ?? '').toUpperCase()
-      usingCache = false
-      continue
-    }
-    if (/^ ---> Using cache/.test(line)) usingCache = true
-    const id = /^ ---> ([0-9a-f]{12})$/.exec(line)?.[1]
-    if (id && step !== 'FROM' && !usingCache) created.push(id)
-  }
-  return created
-}
-
-/** A container's logs as text: docker-modem splits the multiplexed stdout/stderr frames. */
-async function demultiplexed(docker: Dockerode, buffer: Buffer): Promise<string> {
-  const chunks: Buffer[] = []
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      chunks.push(chunk)
-      done()
-    },
+export async function openDockerEngine(options: DockerEngineOptions): Promise<DockerEngine> {
+  const settings = options.docker ? { docker: options.docker, env: options.env } : { env: options.env }
+  const [client, connected] = await Promise.all([
+    (options.clientCache
+      ? cachedBuildClient(settings, options.clientCache)
+      : findBuildClient(settings)
+    ).catch((error: Error) => error),
+    connectDocker(options.env, options.docker),
+  ])
+  if (client instanceof Error) throw new EngineError(client.message, { cause: client })
+  const { docker, address, version, os } = connected
+  // The CLI that builds talks to the same engine as the API client.
+  const cliEnv: ClientEnv = { ...options.env, DOCKER_HOST: address.host }
+  delete cliEnv.DOCKER_CONTEXT
+  const builder = new BuildkitBuilder(client, {
+    runId: options.runId,
+    env: cliEnv,
+    ...(options.clock ? { clock: options.clock } : {}),
   })
-  const source = Readable.from([buffer])
-  docker.modem.demuxStream(source, sink, sink)
-  await finished(source)
-  return Buffer.concat(chunks).toString('utf8')
+  return new DockerEngine(docker, builder, options, { address, version, os })
 }
 
 /**
- * The engine testcontainers finds (DOCKER_HOST, the socket, or its config). Builds go
- * through the same dockerode client, with the classic builder, so the log is plain text.
+ * The build client, as chosen before while the candidate files are the same (path, size, mtime)
+ * and the setting and PATH too; asked again otherwise. A cache that cannot be read or written
+ * costs the asking, nothing else.
  */
+async function cachedBuildClient(settings: ClientSettings, file: string): Promise<BuildClient> {
+  const candidates = settings.docker
+    ? [settings.docker.split(/\s+/)[0] ?? '']
+    : clientCandidates(settings.env)
+  const key = JSON.stringify({
+    docker: settings.docker ?? null,
+    path: settings.env.PATH ?? '',
+    files: candidates.map((c) => {
+      try {
+        const info = statSync(c)
+        return [c, info.size, info.mtimeMs]
+      } catch {
+        return [c, null]
+      }
+    }),
+  })
+  try {
+    const kept = z
+      .object({ key: z.string(), client: BuildClient })
+      .parse(JSON.parse(readFileSync(file, 'utf8')))
+    if (kept.key === key) return kept.client
+  } catch {
+    // None kept, or not one this version wrote: ask.
+  }
+  const client = await findBuildClient(settings)
+  try {
+    mkdirSync(dirname(file), { recursive: true })
+    writeFileSync(`${file}.${process.pid}.tmp`, JSON.stringify({ key, client }))
+    renameSync(`${file}.${process.pid}.tmp`, file)
+  } catch {
+    // Not kept: the next run asks again.
+  }
+  return client
+}
+
+/** The engine's API client, after it answered: where it is, its version and system. */
+export async function connectDocker(
+  env: EngineEnv,
+  dockerSetting?: string,
+): Promise<{ docker: Dockerode; address: EngineAddress; version: string; os: string }> {
+  const address = await engineAddress(env, async () => {
+    const file = dockerSetting?.split(/\s+/)[0] ?? 'docker'
+    const r = await execa(file, ['context', 'inspect', '--format', '{{.Endpoints.docker.Host}}'], {
+      env,
+      extendEnv: false,
+      reject: false,
+      timeout: 10_000,
+    })
+    return r.exitCode === 0 ? String(r.stdout) : undefined
+  })
+  const { default: Docker } = await import('dockerode')
+  const docker = new Docker({ ...dockerodeOptions(address, env), timeout: API_TIMEOUT_MS })
+  const where = `${address.host} (${address.source})`
+  try {
+    const [version, info] = (await withTimeout(Promise.all([docker.version(), docker.info()]), 15_000)) as [
+      { Version: string; Os: string },
+      { OperatingSystem?: string },
+    ]
+    return { docker, address, version: version.Version, os: info.OperatingSystem ?? version.Os }
+  } catch (cause) {
+    throw new EngineError(
+      `no Docker engine answers at ${where}: ${firstLine(cause)}${address.source === 'DOCKER_HOST' ? ' (DOCKER_HOST is honoured as set: lessonproof does not fall back to another engine)' : ''}`,
+      { cause },
+    )
+  }
+}
+
 export class DockerEngine implements Engine {
-  /** Images the engine had before this run: never removed, whatever a build log says. */
-  private before: Promise<Set<string>> | undefined
-  /** A build was still running when the run was cleaned up (interrupted or timed out). */
-  private aborted = false
   private readonly labels: Record<string, string>
+  /** Images this run made, to remove in one step at the end: tags and IDs, classic layers after. */
+  private readonly images = new Set<string>()
+  private readonly layers: string[] = []
+  private network: Promise<string> | undefined
+  /** When builds that ran a step (made cache records) ran: for `--prune` (records.ts). */
+  readonly windows: BuildWindow[] = []
+  private readonly clock: () => number
+  /** Whether this machine reaches a container by its address (a local engine on Linux). */
+  readonly isolates: boolean
 
   constructor(
-    private readonly janitor: Janitor,
-    /** Every image and container this engine makes carries the run's label. */
-    private readonly runId: string,
+    private readonly docker: Dockerode,
+    readonly builder: BuildkitBuilder,
+    private readonly options: DockerEngineOptions,
+    readonly engine: { address: EngineAddress; version: string; os: string },
   ) {
-    this.labels = { [RUN_LABEL]: runId }
-    // Registered first, so it runs last: after every build was aborted or finished.
-    janitor.add(`images labelled ${RUN_LABEL}=${runId}`, () => this.sweep())
+    this.labels = { [RUN_LABEL]: options.runId, [OWNER_LABEL]: options.owner }
+    this.clock = options.clock ?? Date.now
+    this.isolates =
+      process.platform === 'linux' &&
+      engine.address.host.startsWith('unix://') &&
+      !/Docker Desktop/i.test(engine.os)
+    // Registered first, so it runs last: after every container using the images is gone.
+    options.janitor.add(`images of run ${options.runId}`, () => this.removeImages())
   }
 
-  private async existing(): Promise<Set<string>> {
-    this.before ??= this.docker().then(async (docker) => {
-      const images = await docker.listImages({ all: true })
-      return new Set(images.map((i) => shortId(i.Id)))
-    })
-    return this.before
-  }
-
-  private async docker(): Promise<Dockerode> {
-    return (await getContainerRuntimeClient()).container.dockerode
+  /** The docker client, for the run's other parts (the sweep of dead runs, --prune). */
+  get api(): Dockerode {
+    return this.docker
   }
 
   async describe(): Promise<string> {
-    const client = await getContainerRuntimeClient()
-    const runtime = client.info.containerRuntime
-    return `Docker ${runtime.serverVersion} on ${runtime.operatingSystem} (${runtime.remoteSocketPath || runtime.host})`
+    return `Docker ${this.engine.version} on ${this.engine.os} at ${this.engine.address.host} (${this.engine.address.source}); builds: ${this.builder.describe()}`
+  }
+
+  /** Throws an EngineError when the engine no longer answers; used after a failure to tell a lesson's fault from the engine's. */
+  async alive(): Promise<void> {
+    try {
+      await withTimeout(this.docker.ping(), 5_000)
+    } catch (cause) {
+      throw new EngineError(
+        `the Docker engine at ${this.engine.address.host} stopped answering during the run: ${firstLine(cause)}`,
+        { cause },
+      )
+    }
+  }
+
+  /** Runs an API call; a lost connection becomes an EngineError. */
+  private async call<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work()
+    } catch (error) {
+      if (isConnectionError(error)) await this.alive()
+      throw error
+    }
   }
 
   async ensureImage(ref: string, pull: boolean): Promise<{ id: string } | { missing: string }> {
-    const { image } = await getContainerRuntimeClient()
-    const name = ImageName.fromString(ref)
-    if (!(await image.exists(name))) {
-      if (!pull) return { missing: 'not in the engine, and pulling is off' }
-      try {
-        // With the credentials of the Docker config, as `docker pull` would; fails fast where no registry answers.
-        await image.pull(name)
-      } catch (error) {
-        return { missing: (error as Error).message.split('\n')[0] ?? 'pull failed' }
-      }
-    }
-    try {
-      return { id: (await image.inspect(name)).Id }
-    } catch (error) {
-      return { missing: (error as Error).message.split('\n')[0] ?? 'not found after pulling' }
-    }
+    const inspect = () =>
+      this.call(() => this.docker.getImage(ref).inspect()).then(
+        (i) => ({ id: i.Id }),
+        (error: Error) => ({ missing: firstLine(error) }),
+      )
+    const found = await inspect()
+    if ('id' in found || !pull)
+      return 'id' in found ? found : { missing: 'not in the engine, and pulling is off' }
+    // Through the CLI: it pulls with the credentials of the docker config, as a reader's `docker pull` would.
+    const pulled = await this.builder.cli(['pull', '--quiet', ref], 600_000)
+    if (pulled.exitCode !== 0) return { missing: firstLine(pulled.stderr || pulled.stdout || 'pull failed') }
+    return inspect()
   }
 
   async build(request: BuildRequest): Promise<BuildResult> {
-    if (this.janitor.closing) throw new Error('interrupted: not starting another build')
-    const docker = await this.docker()
-    const before = await this.existing()
-    const started = Date.now()
-    let finished = false
-    const lines: string[] = []
-    let pending = ''
-    let failure: string | undefined
-    const stream = await docker.buildImage(
-      { context: request.contextDir, src: ['.'] },
-      { t: request.tag, dockerfile: request.dockerfile, rm: true, forcerm: true, labels: this.labels },
-    )
-    // Registered before the build runs: interrupted midway, the build is aborted and the
-    // images of the steps it finished (read from its log so far) are removed too.
-    this.janitor.add(`build of ${request.tag}`, async () => {
-      ;(stream as unknown as { destroy?: () => void }).destroy?.()
-      await this.abortBuild(lines, finished)
-      await this.removeImages([
-        request.tag,
-        ...imagesCreated(lines)
-          .filter((id) => !before.has(id))
-          .reverse(),
-      ])
-    })
-    const done = new Promise<void>((resolve) => {
-      docker.modem.followProgress(
-        stream,
-        (err: Error | null) => {
-          if (err) failure = err.message
-          resolve()
-        },
-        (event: { stream?: string; error?: string; errorDetail?: { message?: string } }) => {
-          if (event.error) {
-            failure = event.errorDetail?.message ?? event.error
-            pending += `\n${failure}\n`
-          }
-          // Whole lines only: a colour code can be split across two events.
-          const parts = `${pending}${event.stream ?? ''}`.split('\n')
-          pending = parts.pop() ?? ''
-          lines.push(...logLines(parts.join('\n')))
-        },
-      )
-    })
-    let timer: NodeJS.Timeout | undefined
-    const timeout = new Promise<void>((resolve) => {
-      timer = setTimeout(() => {
-        failure = `build did not finish within ${Math.round(request.timeoutMs / 1000)} s`
-        ;(stream as unknown as { destroy?: () => void }).destroy?.()
-        resolve()
-      }, request.timeoutMs)
-    })
-    await Promise.race([done, timeout])
-    clearTimeout(timer)
-    finished = failure === undefined || !failure.startsWith('build did not finish')
-    lines.push(...logLines(pending))
-    const result: BuildResult = {
-      ok: failure === undefined,
-      log: lines.join('\n'),
-      seconds: (Date.now() - started) / 1000,
-      created: imagesCreated(lines).filter((id) => !before.has(id)),
+    let result = await this.buildOnce(request)
+    // Another build of the same steps at the same moment on this engine (the same lesson verified
+    // twice at once): BuildKit does the work once and prints those steps only in the other build's
+    // log. Built again, they are in the cache and this build's log shows every one; after a pause
+    // of random length, so two runs doing the same do not meet again.
+    for (
+      let retry = 0;
+      retry < 3 && result.ok && result.builder !== 'classic' && stepsMissing(result.parsed?.steps ?? []);
+      retry++
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 300 + Math.floor(Math.random() * 1_200)))
+      result = await this.buildOnce(request)
     }
-    if (failure !== undefined) result.error = failure
+    // A build that failed because the engine went away is no verdict on the lesson.
+    if (!result.ok && !result.aborted) await this.alive()
+    const out: BuildResult = { ok: result.ok, log: result.log, build: buildFacts(result, request) }
+    if (result.error !== undefined) out.error = result.error
+    if (result.imageId) out.imageId = result.imageId
+    return out
+  }
+
+  private async buildOnce(request: BuildRequest): Promise<BuildkitResult> {
+    if (this.options.janitor.closing) throw new Error('interrupted: not starting another build')
+    const controller = new AbortController()
+    let building: Promise<BuildkitResult> | undefined
+    // Registered before the build starts: interrupted midway, the client is killed (the engine
+    // then cancels the build) and nothing it made is left tagged.
+    const drop = this.options.janitor.add(`build of ${request.tag}`, async () => {
+      controller.abort()
+      await building?.catch(() => undefined)
+    })
+    const start = Date.now()
+    building = this.builder.build({
+      ...request,
+      labels: { [OWNER_LABEL]: this.options.owner },
+      signal: controller.signal,
+    })
+    const result = await building
+    drop()
+    if (result.parsed?.steps.some((step) => step.status === 'done' && !step.cached))
+      this.windows.push({ start, end: Date.now() })
+    this.images.add(request.tag)
+    if (result.imageId) this.images.add(result.imageId)
+    for (const layer of result.created) if (!result.imageId?.includes(layer)) this.layers.push(layer)
     return result
   }
 
-  /**
-   * The classic builder goes on with a step after its client has gone: remove the step's
-   * container (the build then stops), and let the sweep wait for what it still commits.
-   */
-  private async abortBuild(lines: string[], finished: boolean): Promise<void> {
-    if (!finished) this.aborted = true
-    const docker = await this.docker()
-    for (const line of lines) {
-      const running = /^ ---> Running in ([0-9a-f]{12})/.exec(line)?.[1]
-      if (running)
-        await docker
-          .getContainer(running)
-          .remove({ force: true })
-          .catch(() => undefined)
-    }
-  }
-
-  /**
-   * After an aborted build, removes the images that carry this run's label or tag, as the
-   * daemon finishes the steps it had begun: until the engine has been quiet for a moment, at
-   * most 30 s. Never an image by inference: another user's untagged images are not ours.
-   */
-  private async sweep(): Promise<void> {
-    if (!this.aborted) return
-    const docker = await this.docker()
-    const label = `${RUN_LABEL}=${this.runId}`
-    const prefix = `lessonproof-${this.runId}-`
-    let quiet = 0
-    for (let round = 0; round < 120 && quiet < 3; round++) {
-      const labelled = await docker.listImages({ all: true, filters: { label: [label] } })
-      const tagged = (await docker.listImages()).filter((i) =>
-        (i.RepoTags ?? []).some((t) => t.startsWith(prefix)),
-      )
-      const ours = [...new Map([...labelled, ...tagged].map((i) => [i.Id, i])).values()]
-      for (const image of ours) {
-        await docker
-          .getImage(image.Id)
-          .remove({ force: true })
-          .catch(() => undefined)
-      }
-      quiet = ours.length === 0 ? quiet + 1 : 0
-      if (quiet < 3) await new Promise((resolve) => setTimeout(resolve, 250))
-    }
-  }
-
   async inspect(tag: string): Promise<ImageFacts> {
-    const docker = await this.docker()
-    const image = docker.getImage(tag)
-    const [info, history] = (await Promise.all([image.inspect(), image.history()])) as [
+    const image = this.docker.getImage(tag)
+    const [info, history] = (await this.call(() => Promise.all([image.inspect(), image.history()]))) as [
       {
         Id: string
         Size: number
@@ -286,16 +314,39 @@ export class DockerEngine implements Engine {
   }
 
   async pathsExist(image: string, paths: string[]): Promise<Record<string, boolean>> {
-    const docker = await this.docker()
     // A created, never started container: its file system can be asked without a shell in the image.
-    const container = await docker.createContainer({
-      Image: image,
-      Cmd: ['/lessonproof-never-runs'],
-      Entrypoint: [],
-      Labels: this.labels,
-    })
-    const remove = () => container.remove({ force: true }).catch(() => undefined)
-    this.janitor.add(`container ${container.id.slice(0, 12)}`, remove)
+    const creating = this.call(() =>
+      this.docker.createContainer({
+        Image: image,
+        Cmd: ['/lessonproof-never-runs'],
+        Entrypoint: [],
+        Labels: this.labels,
+        NetworkDisabled: true,
+        HostConfig: { NetworkMode: 'none' },
+      }),
+    )
+    // Known to the janitor before the engine makes it; removed with its volumes (an image that
+    // declares VOLUME gets anonymous ones at create time).
+    let id = ''
+    const remove = async () => {
+      const made = await creating.catch(() => undefined)
+      if (made) await made.remove({ force: true, v: true }).catch(ignoreGone)
+    }
+    const drop = this.options.janitor.add(
+      () =>
+        id
+          ? `container ${id} (docker rm -f -v ${id})`
+          : `a container of ${image} (docker rm -f -v $(docker ps -aq --filter label=${RUN_LABEL}=${this.options.runId}))`,
+      remove,
+    )
+    let container: Dockerode.Container
+    try {
+      container = await creating
+    } catch (error) {
+      drop()
+      throw error
+    }
+    id = container.id.slice(0, 12)
     try {
       const found = await Promise.all(
         paths.map((path) =>
@@ -308,69 +359,281 @@ export class DockerEngine implements Engine {
       return Object.fromEntries(paths.map((path, i) => [path, found[i] ?? false]))
     } finally {
       await remove()
+      drop()
     }
+  }
+
+  /** The run's own network: internal, so an app reaches nothing beyond this machine. */
+  private isolatedNetwork(): Promise<string> {
+    this.network ??= (async () => {
+      const name = `lessonproof-${this.options.runId}`
+      // Known to the janitor before it is asked for: an interruption while the engine makes it
+      // waits for it and removes it, rather than leaving it behind.
+      const creating = this.call(() =>
+        this.docker.createNetwork({ Name: name, Internal: true, Labels: this.labels, CheckDuplicate: true }),
+      )
+      this.options.janitor.add(`network ${name} (docker network rm ${name})`, async () => {
+        const network = await creating.catch(() => undefined)
+        if (network) await network.remove().catch(ignoreGone)
+      })
+      await creating
+      return name
+    })()
+    return this.network
   }
 
   async run(request: RunRequest): Promise<Running> {
-    if (this.janitor.closing) throw new Error('interrupted: not starting another container')
-    let container = new ConfinedContainer(request.image)
-      .withLabels(this.labels)
-      .withExposedPorts(request.port)
-      .withResourcesQuota({ memory: request.memoryBytes / 1024 ** 3, cpu: request.cpus })
-      .withWaitStrategy(
-        Wait.forHttp(request.healthPath, request.port).forStatusCodeMatching((s) => s >= 200 && s < 300),
+    const janitor = this.options.janitor
+    if (janitor.closing) throw new Error('interrupted: not starting another container')
+    const isolated = !request.outbound && this.isolates
+    const notes: string[] = []
+    if (request.outbound)
+      notes.push('the lesson declares that its app needs the network: outbound traffic is open')
+    else if (!isolated)
+      notes.push(
+        `outbound network open: this machine cannot reach a container of ${this.engine.address.host} by its address, so its port is published on 127.0.0.1 through the default bridge`,
       )
-      .withStartupTimeout(request.healthTimeoutMs)
-    if (request.volume) {
-      container = container.withBindMounts([
-        { source: request.volume.hostDir, target: request.volume.containerPath, mode: 'rw' },
-      ])
+    const network = isolated ? await this.isolatedNetwork() : undefined
+    const port = `${request.port}/tcp`
+    const creating = this.call(() =>
+      this.docker.createContainer({
+        Image: request.image,
+        Labels: this.labels,
+        ExposedPorts: { [port]: {} },
+        HostConfig: {
+          Memory: request.memoryBytes,
+          // Swap equal to memory: no swap beyond the limit.
+          MemorySwap: request.memoryBytes,
+          NanoCpus: Math.round(request.cpus * 1e9),
+          PidsLimit: request.pidsLimit,
+          CapDrop: ['ALL'],
+          SecurityOpt: ['no-new-privileges'],
+          Privileged: false,
+          NetworkMode: network ?? 'bridge',
+          ...(network ? {} : { PortBindings: { [port]: [{ HostIp: '127.0.0.1', HostPort: '' }] } }),
+          ...(request.volume
+            ? { Binds: [`${request.volume.hostDir}:${request.volume.containerPath}:rw`] }
+            : {}),
+        },
+      }),
+    )
+    // Known to the janitor before the engine is asked for it, so an interruption while it is made
+    // or during the /health wait removes it (with its anonymous volumes).
+    let id = ''
+    const remove = async () => {
+      const made = await creating.catch(() => undefined)
+      if (made) await made.remove({ force: true, v: true }).catch(ignoreGone)
     }
-    let started: StartedTestContainer
+    const drop = janitor.add(
+      () =>
+        id
+          ? `container ${id} of ${request.image} (docker rm -f -v ${id})`
+          : `a container of ${request.image} (docker rm -f -v $(docker ps -aq --filter label=${RUN_LABEL}=${this.options.runId}))`,
+      remove,
+    )
+    let container: Dockerode.Container
     try {
-      started = await container.start()
+      container = await creating
     } catch (error) {
-      const logs = await this.logsOfFailed(request.image)
-      throw new Error(
-        `${(error as Error).message.split('\n')[0]}${logs ? `\ncontainer output:\n${logs}` : ''}`,
-        { cause: error },
+      drop()
+      throw error
+    }
+    id = container.id.slice(0, 12)
+    const stop = () => container.remove({ force: true, v: true }).catch(ignoreGone)
+    try {
+      await this.call(() => container.start())
+      const info = await this.call(() => container.inspect())
+      const address = network
+        ? `${info.NetworkSettings.Networks[network]?.IPAddress}:${request.port}`
+        : `127.0.0.1:${info.NetworkSettings.Ports[port]?.[0]?.HostPort}`
+      const baseUrl = `http://${address}`
+      await this.waitForHealth(container, `${baseUrl}${request.healthPath}`, request)
+      return {
+        baseUrl,
+        notes,
+        stop: async () => {
+          await stop()
+          drop()
+        },
+      }
+    } catch (error) {
+      // Removed now if the engine lets it; else the janitor's task stays, to say what is left.
+      if (
+        await stop().then(
+          () => true,
+          () => false,
+        )
       )
-    }
-    // Killed at once: the app has nothing to flush, and a server running as PID 1 without a
-    // SIGTERM handler would make a graceful stop wait out its whole timeout.
-    const stop = async () => {
-      await started.stop({ remove: true, removeVolumes: true, timeout: 0 }).catch(() => undefined)
-    }
-    this.janitor.add(`container of ${request.image}`, stop)
-    return {
-      baseUrl: `http://127.0.0.1:${started.getMappedPort(request.port)}`,
-      stop,
+        drop()
+      throw error
     }
   }
 
-  /** The output of the last container of an image that failed to start, then removes it. */
-  private async logsOfFailed(image: string): Promise<string> {
-    const docker = await this.docker()
-    const containers = await docker.listContainers({ all: true, filters: { ancestor: [image] } })
-    let text = ''
-    for (const info of containers) {
-      const c = docker.getContainer(info.Id)
-      const buffer = (await c
-        .logs({ stdout: true, stderr: true, tail: 20 })
-        .catch(() => Buffer.from(''))) as Buffer
-      text += await demultiplexed(docker, buffer)
-      await c.remove({ force: true }).catch(() => undefined)
+  /** Asks /health until it answers 2xx, the container ends, the run is interrupted, or time is up. */
+  private async waitForHealth(
+    container: Dockerode.Container,
+    url: string,
+    request: RunRequest,
+  ): Promise<void> {
+    const started = this.clock()
+    let last = 'no answer yet'
+    let polls = 0
+    for (;;) {
+      if (this.options.janitor.closing) throw new Error('interrupted while waiting for /health')
+      try {
+        const response = await fetch(url, { signal: AbortSignal.timeout(2_000) })
+        await response.arrayBuffer()
+        if (response.status >= 200 && response.status < 300) return
+        last = `HTTP ${response.status}`
+      } catch (error) {
+        last = firstLine((error as Error & { cause?: unknown }).cause ?? error)
+      }
+      // Every second: has the app ended (crashed, killed for memory)?
+      if (polls++ % 10 === 0) {
+        const state = (await this.call(() => container.inspect())).State
+        if (!state.Running)
+          throw new Error(
+            `the app exited (code ${state.ExitCode}${state.OOMKilled ? ', killed for using more than its memory limit' : ''}) before ${request.healthPath} answered${await this.output(container)}`,
+          )
+      }
+      const waited = this.clock() - started
+      if (waited >= request.healthTimeoutMs)
+        throw new Error(
+          `${request.healthPath} did not answer 2xx within ${Math.round(request.healthTimeoutMs / 1000)} s (last: ${last})${await this.output(container)}`,
+        )
+      await new Promise((resolve) => setTimeout(resolve, Math.min(POLL_MS, request.healthTimeoutMs - waited)))
     }
-    return text.trim().split('\n').slice(-20).join('\n')
   }
 
-  async removeImages(refs: string[]): Promise<void> {
-    const docker = await this.docker()
-    for (const ref of refs) {
-      await docker
-        .getImage(ref)
-        .remove({ force: false, noprune: false })
-        .catch(() => undefined)
-    }
+  /** The container's last lines of output, on one line, for a failure's reason. */
+  private async output(container: Dockerode.Container): Promise<string> {
+    const buffer = (await container
+      .logs({ stdout: true, stderr: true, tail: 5 })
+      .catch(() => Buffer.from(''))) as Buffer
+    const lines = (await demultiplexed(this.docker, buffer))
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
+    return lines.length > 0 ? `; its last output: ${lines.slice(-5).join(' / ')}` : '; it printed nothing'
   }
+
+  /**
+   * Removes the run's images in one step: tags and image IDs at once, then the classic builder's
+   * layers children first. BuildKit's cache is left as it is, so the next run builds warm.
+   */
+  private async removeImages(): Promise<void> {
+    const remove = async (ref: string): Promise<boolean> => {
+      try {
+        await this.docker.getImage(ref).remove({ force: false, noprune: false })
+        return true
+      } catch (error) {
+        return isGone(error)
+      }
+    }
+    // Tags first (an ID with two of this run's tags goes with the last), then the IDs left. Two
+    // tags of one image removed at once can clash in the engine: what failed is tried again alone.
+    const refs = [...this.images]
+    this.images.clear()
+    const tags = refs.filter((r) => !r.startsWith('sha256:'))
+    const ids = refs.filter((r) => r.startsWith('sha256:'))
+    const failed: string[] = []
+    for (const group of [tags, ids]) {
+      const results = await Promise.all(group.map(remove))
+      for (const [i, ref] of group.entries()) if (!results[i] && !(await remove(ref))) failed.push(ref)
+    }
+    for (const layer of this.layers.splice(0)) if (!(await remove(layer))) failed.push(layer)
+    if (failed.length > 0) throw new Error(`images ${failed.join(', ')} (docker rmi ${failed.join(' ')})`)
+  }
+}
+
+/**
+ * Whether a BuildKit log leaves out steps of a stage it shows: `[1/6]` printed without `[2/6]`…
+ * `[6/6]`. A stage the target does not need is not shown at all, which is no gap.
+ */
+export function stepsMissing(steps: { stage?: string | undefined; index: number; total: number }[]): boolean {
+  const seen = new Map<string, { total: number; indices: Set<number> }>()
+  for (const step of steps) {
+    if (step.total <= 0) continue
+    const key = step.stage ?? ''
+    const stage = seen.get(key) ?? { total: step.total, indices: new Set<number>() }
+    stage.indices.add(step.index)
+    seen.set(key, stage)
+  }
+  for (const stage of seen.values())
+    for (let i = 1; i <= stage.total; i++) if (!stage.indices.has(i)) return true
+  return false
+}
+
+/** The builder's result as facts: its steps with the durations and times the log gives. */
+export function buildFacts(result: BuildkitResult, request: BuildRequest): BuildFacts {
+  const facts: BuildFacts = {
+    builder: result.builder,
+    seconds: Math.round(result.seconds * 1000) / 1000,
+    steps: (result.parsed?.steps ?? []).map((step, i) => {
+      const timing =
+        result.builder === 'classic'
+          ? result.timings[i]
+          : result.timings.find((t) => t.index === step.index && t.stage === step.stage)
+      return {
+        ...(step.stage ? { stage: step.stage } : {}),
+        index: step.index,
+        total: step.total,
+        instruction: step.instruction,
+        keyword: step.keyword,
+        cached: step.cached,
+        status: step.status,
+        ...(step.seconds === undefined ? {} : { seconds: step.seconds }),
+        ...(timing ? { start: timing.start } : {}),
+        ...(timing?.end === undefined ? {} : { end: timing.end }),
+      }
+    }),
+  }
+  if (result.note) facts.note = result.note
+  if (request.noCache) facts.noCache = true
+  return facts
+}
+
+function firstLine(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error)
+  return (
+    text
+      .split('\n')
+      .find((l) => l.trim() !== '')
+      ?.trim() ?? 'no message'
+  )
+}
+
+function isGone(error: unknown): boolean {
+  return (error as { statusCode?: number }).statusCode === 404
+}
+
+function ignoreGone(error: unknown): void {
+  if (!isGone(error)) throw error
+}
+
+async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms / 1000} s`)), ms)
+  })
+  try {
+    return await Promise.race([promise, timeout])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+/** A container's logs as text: docker-modem splits the multiplexed stdout/stderr frames. */
+async function demultiplexed(docker: Dockerode, buffer: Buffer): Promise<string> {
+  const chunks: Buffer[] = []
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      chunks.push(chunk)
+      done()
+    },
+  })
+  const source = Readable.from([buffer])
+  docker.modem.demuxStream(source, sink, sink)
+  await finished(source)
+  return Buffer.concat(chunks).toString('utf8')
 }

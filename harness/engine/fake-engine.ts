@@ -11,13 +11,17 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join, relative, sep } from 'node:path'
 import { z } from 'zod'
-import { ImageFacts, RouteFacts } from '../model/index.js'
+import { BuildFacts, ImageFacts, RouteFacts } from '../model/index.js'
 import type { BuildRequest, BuildResult, Engine, Running, RunRequest } from './engine.js'
 
 /** What a real engine measured of one build. */
 export const RecordedImage = z.object({
   /** The build failed with this error. */
   buildError: z.string().optional(),
+  /** The build's log, as the builder printed it. */
+  buildLog: z.string().optional(),
+  /** The builder, its steps and when they ran. */
+  build: BuildFacts.optional(),
   image: ImageFacts.optional(),
   paths: z.record(z.string(), z.boolean()).optional(),
   /** /health's answer; absent when the app never answered. */
@@ -46,6 +50,11 @@ export function contextKey(dockerfile: string, files: Record<string, string | Bu
   return hash.digest('hex').slice(0, 16)
 }
 
+/** A build's key in a recording: its context, and the stage it targets. */
+export function buildKey(context: string, target: string | undefined): string {
+  return target ? `${context}@${target}` : context
+}
+
 /** The files of a build context directory, by path relative to it. */
 async function readContext(dir: string): Promise<Record<string, Buffer>> {
   const files: Record<string, Buffer> = {}
@@ -65,6 +74,8 @@ export class FakeEngine implements Engine {
   private readonly built = new Map<string, RecordedImage>()
   /** Every call, for tests that check what was asked. */
   readonly calls: string[] = []
+  /** How often each build key was built: the n-th build replays the n-th recording (a rebuild's log is CACHED). */
+  private readonly builds = new Map<string, number>()
 
   constructor(private readonly recording: Recording) {}
 
@@ -79,21 +90,23 @@ export class FakeEngine implements Engine {
   }
 
   async build(request: BuildRequest): Promise<BuildResult> {
-    const key = contextKey(request.dockerfile, await readContext(request.contextDir))
+    const base = buildKey(
+      contextKey(request.dockerfile, await readContext(request.contextDir)),
+      request.target,
+    )
+    const n = (this.builds.get(base) ?? 0) + 1
+    this.builds.set(base, n)
+    const key = `${base}#${n}`
     this.calls.push(`build ${request.tag} ${key}`)
     const recorded = this.recording.builds[key]
+    const none: BuildFacts = { builder: 'buildkit', seconds: 0, steps: [] }
     if (!recorded)
-      return {
-        ok: false,
-        error: `no recorded build has this context (${key})`,
-        log: '',
-        seconds: 0,
-        created: [],
-      }
-    if (recorded.buildError)
-      return { ok: false, error: recorded.buildError, log: recorded.buildError, seconds: 0, created: [] }
+      return { ok: false, error: `no recorded build has this context (${key})`, log: '', build: none }
+    const log = recorded.buildLog ?? recorded.buildError ?? ''
+    const build = recorded.build ?? none
+    if (recorded.buildError) return { ok: false, error: recorded.buildError, log, build }
     this.built.set(request.tag, recorded)
-    return { ok: true, log: '', seconds: 0, created: [request.tag] }
+    return { ok: true, log, build }
   }
 
   private image(tag: string): RecordedImage {
@@ -124,7 +137,10 @@ export class FakeEngine implements Engine {
     this.calls.push(`run ${request.image}`)
     const image = this.image(request.image)
     const health = image.health
-    if (!health) throw new Error(`Timed out after ${request.healthTimeoutMs}ms (recorded: never answered)`)
+    if (!health)
+      throw new Error(
+        `${request.healthPath} did not answer 2xx within ${Math.round(request.healthTimeoutMs / 1000)} s (recorded: it never answered)`,
+      )
     const routes = image.routes ?? []
     const server = createServer((req, res) => {
       const path = (req.url ?? '').split('?')[0]
@@ -143,6 +159,7 @@ export class FakeEngine implements Engine {
     const { port } = server.address() as AddressInfo
     return {
       baseUrl: `http://127.0.0.1:${port}`,
+      notes: [],
       stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
     }
   }

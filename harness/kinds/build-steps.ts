@@ -125,7 +125,7 @@ function stepProblems(steps: LoggedStep[], model: DockerfileModel, fileName: str
     }
     let expected = classic
     if (stage) {
-      expected = perStage.get(stage) ?? stepsOf(stage)
+      expected = perStage.get(stage) ?? stepsOf(stage, model)
       perStage.set(stage, expected)
     }
     const where = step.classic ? fileName : step.stage ? `stage ${step.stage}` : fileName

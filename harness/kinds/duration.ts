@@ -1,25 +1,21 @@
 /** A duration: "1.8 seconds", "pip's 8+ seconds", a build step's time in a build log. */
 import { z } from 'zod'
 import type { AnyClaim } from '../model/index.js'
-import { blocked, defineKind, fail, pass } from './kit/index.js'
+import { blocked, defineKind, fail, MEASURED, pass } from './kit/index.js'
 import { buildLogs } from './readings/outputs.js'
 import { proseItems, sentenceOf } from './readings/prose.js'
+import { firstRunning, measuredSteps, toolOf } from './readings/timings.js'
 
 /** Why a duration is never held as a number, in either kind of run. */
 export const TIMINGS_NOT_MEASURED =
-  'absolute timings depend on the machine and the network; lessonproof holds durations only as an order (uv faster than pip)'
+  'absolute timings depend on the machine and the network; lessonproof holds durations only as ratios measured in one run (a speed-up)'
 
 /** "uv … in 1.8 seconds vs pip's 8+ seconds". */
 export const VERSUS =
   /\b(uv|pip)\b[^.]*?\bin\s+(\d+(?:\.\d+)?)\s*s(?:econds?)?\s+vs\.?\s+(uv|pip)(?:'s)?\s+(\d+(?:\.\d+)?)(\+)?\s*s(?:econds?)?/gi
 
-/** The install tool a build step runs, when it installs requirements. */
-function installTool(instruction: string): 'uv' | 'pip' | undefined {
-  if (!/^RUN\b/.test(instruction)) return undefined
-  if (/\buv pip install\b/.test(instruction)) return 'uv'
-  if (/\bpip install\b.*-r\b/.test(instruction)) return 'pip'
-  return undefined
-}
+/** Tools that install a project's requirements: their step is "installs the requirements". */
+const INSTALLERS = new Set(['uv', 'pip', 'poetry', 'pdm', 'conda', 'npm', 'pnpm', 'yarn', 'bun'])
 
 export const duration = defineKind({
   id: 'duration',
@@ -36,11 +32,11 @@ export const duration = defineKind({
   extract(x, emit) {
     for (const log of x.read(buildLogs)) {
       for (const step of log.steps) {
-        const tool = installTool(step.instruction)
+        const tool = toolOf(step.instruction)
         if (!tool || step.seconds === undefined) continue
         emit({
           line: step.line,
-          title: `${tool} installs the requirements in ${step.seconds} s (build of ${log.image})`,
+          title: `${tool} ${INSTALLERS.has(tool) ? 'installs the requirements' : 'runs'} in ${step.seconds} s (build of ${log.image})`,
           subject: tool,
           ...x.about(log.it),
           tool,
@@ -96,8 +92,24 @@ export const duration = defineKind({
   },
 
   measured: {
+    // The durations are read from the real build's log: its steps must run, not come from the cache.
+    needs: (claim, iterations) =>
+      firstRunning(claim.tool, iterations.all).map((iteration) => ({
+        kind: 'timing' as const,
+        iteration,
+      })),
     staticReason: () => TIMINGS_NOT_MEASURED,
-    judge: () => [blocked('measured on the built image', TIMINGS_NOT_MEASURED)],
+    /** Never held as a number; the reason says what this run measured, for the author to see. */
+    judge(claim, ctx) {
+      const { steps, missing } = measuredSteps(ctx, claim.tool)
+      const seen = steps.map((s) => `${s.tag} ${s.label}: ${s.seconds} s`).join('; ')
+      return [
+        blocked(
+          MEASURED,
+          `${TIMINGS_NOT_MEASURED}${seen ? `; this run measured ${seen}` : missing.length > 0 ? `; ${missing.join('; ')}` : ''}`,
+        ),
+      ]
+    },
   },
 })
 

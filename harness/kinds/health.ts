@@ -2,7 +2,16 @@
 import { z } from 'zod'
 import type { Check, Iteration } from '../model/index.js'
 import { segments } from '../parse/index.js'
-import { about, blocked, type CheckContext, defineKind, fail, MEASURED, pass } from './kit/index.js'
+import {
+  about,
+  blocked,
+  type CheckContext,
+  defineKind,
+  fail,
+  type Iterations,
+  MEASURED,
+  pass,
+} from './kit/index.js'
 import { appRoutes } from './readings/code.js'
 
 /** Iterations whose build copies the app version a route or body was read from. */
@@ -17,6 +26,17 @@ export function runsOf(
   )
 }
 
+/** The iterations whose app a /health claim speaks of: the one the lesson ran, or those that copy the app's version. */
+function answering(
+  claim: { fileLine?: number | undefined; ran?: string | undefined; source: { line: number } },
+  iterations: Iterations,
+): Iteration[] {
+  const ran = claim.ran ? iterations.byTag(claim.ran, claim.source.line) : undefined
+  if (ran) return [ran]
+  if (claim.fileLine === undefined) return iterations.all
+  return iterations.all.filter((it) => Object.values(it.files).some((f) => f.line === claim.fileLine))
+}
+
 export const health = defineKind({
   id: 'health',
   fields: {
@@ -25,6 +45,8 @@ export const health = defineKind({
     body: z.unknown(),
     /** For a body read from code: the app file's version line (the iterations that copy it answer so). */
     fileLine: z.number().int().positive().optional(),
+    /** For a `curl` output: the image the lesson's last `docker run` before it starts. */
+    ran: z.string().optional(),
   },
 
   extract(x, emit) {
@@ -50,6 +72,10 @@ export const health = defineKind({
       } catch {
         continue // Not JSON: nothing to compare.
       }
+      const run = x.doc.commands
+        .filter((c) => c.line <= output.line && c.argv[0] === 'docker' && c.argv[1] === 'run')
+        .at(-1)
+      const ran = run?.argv.find((a) => x.iterations.byTag(a) !== undefined)
       emit({
         line: output.line + 1,
         title: `GET /health answers ${JSON.stringify(body)} (curl output)`,
@@ -57,6 +83,7 @@ export const health = defineKind({
         subject: 'curl /health',
         path,
         body,
+        ...(ran ? { ran } : {}),
       })
     }
   },
@@ -75,10 +102,12 @@ export const health = defineKind({
   },
 
   measured: {
+    needs: (claim, iterations) =>
+      answering(claim, iterations).map((iteration) => ({ kind: 'run' as const, iteration })),
     judge(claim, ctx) {
       const want = JSON.stringify(claim.body)
       const checks: Check[] = []
-      for (const it of runsOf(ctx, undefined, claim.fileLine)) {
+      for (const it of answering(claim, ctx.iterations)) {
         const r = ctx.measuredImage(it)
         if (Array.isArray(r)) {
           checks.push(...about(it.tag, r))

@@ -112,7 +112,7 @@ export const imageSize = defineKind({
     )
     for (const row of x.read(imageRows)) {
       if (isBase(row.image)) continue
-      const it = x.iterations.byTag(row.image)
+      const it = x.iterations.byTag(row.image, row.line)
       const built = it !== undefined || names.built.some((b) => sameImageLoosely(row.image, b))
       const title = `${row.image} is ${row.size.text} (${row.origin === 'docker-images' ? 'docker images' : '--format table'})`
       emit({
@@ -298,7 +298,10 @@ function sameSizedOf(ctx: CheckContext): Map<AnyClaim, SizeClaim[]> {
           a.version !== undefined || b.version !== undefined
             ? a.version === b.version
             : a.key !== undefined && b.key !== undefined
-              ? a.key === b.key || (a.image !== undefined && a.image === b.image)
+              ? // In one document two tags are two builds (another --target of the same Dockerfile, say).
+                (a.key === b.key &&
+                  (a.image === undefined || b.image === undefined || a.image === b.image)) ||
+                (a.image !== undefined && a.image === b.image)
               : a.image !== undefined &&
                 b.image !== undefined &&
                 (a.image === b.image || sameSized(a.claim, b.claim))

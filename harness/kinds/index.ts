@@ -6,6 +6,7 @@ import { z } from 'zod'
 import type { AnyClaim } from '../model/index.js'
 import { baseImageSize } from './base-image-size.js'
 import { buildCommand } from './build-command.js'
+import { buildLog } from './build-log.js'
 import { buildOutput } from './build-output.js'
 import { buildSteps } from './build-steps.js'
 import { command } from './command.js'
@@ -57,6 +58,7 @@ export const KINDS = [
   contents,
   buildCommand,
   dockerfile,
+  buildLog,
   buildSteps,
   practice,
   transcript,

@@ -3,9 +3,9 @@ import { z } from 'zod'
 import { listDurations, loggedDurations, VERSUS } from './duration.js'
 import { blocked, type CheckContext, defineKind, fail, MEASURED, pass } from './kit/index.js'
 import { proseItems, sentenceOf } from './readings/prose.js'
+import { firstRunning, measuredSteps, median, TOOL_WORD } from './readings/timings.js'
 
 const SPEEDUP = /(\d+(?:\.\d+)?)(?:\s*[-–]\s*(\d+(?:\.\d+)?))?\s*x\s+faster\s+than\s+([\w-]+)/gi
-const TOOL = /\b(uv|pip|poetry|pdm|conda|npm|pnpm|yarn|bun)\b/gi
 
 /** The build logs a speed-up is held to: its own document's, or for a summary card its lesson's. */
 function logsFor(ctx: CheckContext, a: string, b: string) {
@@ -29,7 +29,7 @@ export const speedup = defineKind({
       const text = prose.text
       if (prose.kind === 'heading' || !/faster|\bvs\b/i.test(text)) continue
       for (const m of text.matchAll(SPEEDUP)) {
-        const before = [...text.slice(0, m.index).matchAll(TOOL)].at(-1)?.[1]?.toLowerCase() ?? 'it'
+        const before = [...text.slice(0, m.index).matchAll(TOOL_WORD)].at(-1)?.[1]?.toLowerCase() ?? 'it'
         const min = Number(m[1])
         const max = m[2] === undefined ? undefined : Number(m[2])
         const slower = (m[3] ?? '').toLowerCase()
@@ -57,7 +57,8 @@ export const speedup = defineKind({
           ...x.about(here),
           faster: f,
           slower: s,
-          minFactor: 1,
+          // "1.8 seconds vs 8+ seconds" says the one takes at least 8/1.8 times as long.
+          minFactor: Math.round((Number(slowS) / Number(fastS)) * 100) / 100 || 1,
         })
       }
     }
@@ -85,11 +86,51 @@ export const speedup = defineKind({
   },
 
   measured: {
-    judge: () => [
-      blocked(
-        MEASURED,
-        'lessonproof does not time individual build steps, so the order of two installs is not measured',
+    // Both sides are timed in this run, from steps that ran (built with --no-cache).
+    needs: (claim, iterations) =>
+      [claim.faster, claim.slower].flatMap((tool) =>
+        firstRunning(tool, iterations.all).map((iteration) => ({ kind: 'timing' as const, iteration })),
       ),
-    ],
+    /**
+     * A ratio measured in this run: the median duration of the steps that run the slower tool over
+     * the median of those that run the faster one. It holds when it reaches the stated factor less
+     * the timing tolerance (a shared machine slows steps unevenly), and for a range, does not pass
+     * its top by more than the tolerance.
+     */
+    judge(claim, ctx) {
+      const fast = measuredSteps(ctx, claim.faster)
+      const slow = measuredSteps(ctx, claim.slower)
+      if (fast.steps.length === 0 || slow.steps.length === 0) {
+        const why = [...fast.missing, ...slow.missing]
+        return [
+          blocked(
+            MEASURED,
+            `both sides must be timed in the same run, and ${fast.steps.length === 0 ? claim.faster : claim.slower} was not${why.length > 0 ? `: ${why.join('; ')}` : ': no iteration of the lesson runs it'}`,
+          ),
+        ]
+      }
+      const tolerance = ctx.settings.timing_tolerance_pct / 100
+      const ratio =
+        median(slow.steps.map((s) => s.seconds)) / Math.max(median(fast.steps.map((s) => s.seconds)), 0.05)
+      const list = (xs: { tag: string; label: string; seconds: number }[]) =>
+        xs.map((s) => `${s.seconds} s (${s.tag} ${s.label})`).join(', ')
+      const shown = `${claim.slower} took ${list(slow.steps)} and ${claim.faster} ${list(fast.steps)} in this run: ${ratio.toFixed(1)}x`
+      const stated =
+        claim.maxFactor === undefined ? `${claim.minFactor}x` : `${claim.minFactor}-${claim.maxFactor}x`
+      const low = claim.minFactor * (1 - tolerance)
+      const high =
+        claim.maxFactor === undefined ? Number.POSITIVE_INFINITY : claim.maxFactor * (1 + tolerance)
+      const more = {
+        expected: `${stated} (±${ctx.settings.timing_tolerance_pct}%)`,
+        measured: `${ratio.toFixed(1)}x`,
+      }
+      if (ratio < low)
+        return [fail(MEASURED, `${shown}, short of ${stated} by more than the timing tolerance`, more)]
+      if (ratio > high)
+        return [fail(MEASURED, `${shown}, beyond ${stated} by more than the timing tolerance`, more)]
+      return [
+        pass(MEASURED, `${shown} (stated ${stated}, within ±${ctx.settings.timing_tolerance_pct}%)`, more),
+      ]
+    },
   },
 })

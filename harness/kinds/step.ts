@@ -7,16 +7,14 @@ import { stepBlocks } from './readings/steps.js'
 /** The check name of every judgement a walk makes. */
 export const WALKED = 'walked in the workstation'
 
+/** Why a walk's claim is blocked in a run that walks nothing (`verify`): not asked of this run. */
+export const NOT_WALKED =
+  "needs a walk of the lesson's steps (`lessonproof walk`): this run builds the iterations but runs no step"
+
 /** The walk of the claim's document, or the checks that say why there is none. */
 export function walkFacts(ctx: CheckContext): { steps: Record<string, StepFacts> } | Check[] {
   const walk = ctx.facts?.walks?.[ctx.doc.path]
-  if (!walk)
-    return [
-      blocked(
-        WALKED,
-        "needs a walk of the lesson's steps (`lessonproof walk`): this run builds the iterations but runs no step",
-      ),
-    ]
+  if (!walk) return [blocked(WALKED, NOT_WALKED)]
   if (walk.blocked !== undefined) return [blocked(WALKED, walk.blocked)]
   return walk
 }

@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { IterationFacts } from '../model/index.js'
 
 /** Bumped whenever what a cached result holds, or how it is measured, changes. */
-export const CACHE_FORMAT = 'lessonproof-results-3'
+export const CACHE_FORMAT = 'lessonproof-results-4'
 
 export class ResultCache {
   constructor(

@@ -20,8 +20,8 @@ function tail(text: string, lines = 15): string {
 export async function measureWithWalks(plan: RunPlan, deps: MeasureDeps): Promise<RunFacts> {
   const walks = plan.walks ?? []
   if (walks.length === 0) return measureRun(plan, deps)
-  const { getContainerRuntimeClient } = await import('testcontainers')
-  const docker = (await getContainerRuntimeClient()).container.dockerode
+  const docker =
+    deps.api ?? (await (await import('testcontainers')).getContainerRuntimeClient()).container.dockerode
   const { options, engine } = deps
   const walked = new Map<string, IterationFacts>()
   const keyOf = (document: string, key: string) => `${document}\0${key}`
@@ -48,7 +48,7 @@ export async function measureWithWalks(plan: RunPlan, deps: MeasureDeps): Promis
         if (measured.status === 'blocked') {
           // Name where each missing base image comes from: the registry this run does not reach.
           const from = bases
-            .filter((ref) => measured.reason?.includes(`base image ${ref} `))
+            .filter((ref) => measured.reason?.includes(`image ${ref} is not available`))
             .map((ref) => `${ref} comes from ${registryOf(ref)}`)
           const reason = [measured.reason ?? 'blocked', ...from].join('; ')
           return { exitCode: 1, stdout: '', stderr: '', blocked: reason, bases }

@@ -297,6 +297,13 @@ export const Iteration = z.object({
   section: z.string(),
   /** Every file defined so far, latest version of each, by name. */
   files: z.record(z.string(), FileVersion),
+  /** `--target STAGE`: the stage built, when not the last. */
+  target: z.string().optional(),
+  /**
+   * The index of an earlier iteration this build repeats: the same tag, Dockerfile, target and
+   * files. The lesson shows a rebuild (its log CACHED): it is built again after that one.
+   */
+  rebuildOf: z.number().int().nonnegative().optional(),
   /** The Dockerfile is one the document does not show (placeholder, earlier lesson, repository). */
   reference: FileReference.optional(),
   /** Line of an earlier build of the same tag from another Dockerfile, which this one corrects. */

@@ -51,11 +51,50 @@ export const RouteFacts = z.object({
 })
 export type RouteFacts = z.infer<typeof RouteFacts>
 
+/** A numbered step of a build, as its log showed it and when it ran. */
+export const BuildStepFacts = z.object({
+  /** The stage BuildKit names (`builder`, `stage-1`); absent for a single stage or the classic builder. */
+  stage: z.string().optional(),
+  /** n of `[n/total]`. */
+  index: z.number().int().nonnegative(),
+  total: z.number().int().nonnegative(),
+  /** From the keyword on, as the log shows it. @example "RUN gcc -O2 -o /app main.c" */
+  instruction: z.string(),
+  /** The instruction's keyword. @example "RUN" */
+  keyword: z.string(),
+  /** Taken from the cache: it did not run, so it has no duration of its own. */
+  cached: z.boolean(),
+  status: z.enum(['done', 'cached', 'error', 'canceled', 'running']),
+  /** Seconds the log's DONE line gives. */
+  seconds: z.number().nonnegative().optional(),
+  /** When it ran, in seconds from the start of the build: parallel stages overlap. */
+  start: z.number().nonnegative().optional(),
+  end: z.number().nonnegative().optional(),
+})
+export type BuildStepFacts = z.infer<typeof BuildStepFacts>
+
+/** How an iteration was built. */
+export const BuildFacts = z.object({
+  /** `buildx`/`buildkit`: BuildKit; `classic`: the classic builder (no BuildKit-capable client). */
+  builder: z.enum(['buildx', 'buildkit', 'classic']),
+  /** Said on every build-log verdict when the build could not use BuildKit. */
+  note: z.string().optional(),
+  /** Wall time of the whole build. */
+  seconds: z.number().nonnegative(),
+  steps: z.array(BuildStepFacts),
+  /** Images the build used in place of the lesson's (`--image-map`): a FROM step is compared through it. */
+  imageMap: z.record(z.string(), z.string()).optional(),
+  /** Built with `--no-cache`, so that every step ran and has a duration. */
+  noCache: z.boolean().optional(),
+})
+export type BuildFacts = z.infer<typeof BuildFacts>
+
 /** Everything measured of one iteration, or why it could not be. */
 export const IterationFacts = z.object({
   status: z.enum(['measured', 'build-failed', 'run-failed', 'blocked']),
   reason: z.string().optional(),
   buildLog: z.string().optional(),
+  build: BuildFacts.optional(),
   image: ImageFacts.optional(),
   /** Status and body of GET /health (parsed when JSON). */
   health: z.object({ status: z.number().int(), body: z.unknown() }).optional(),

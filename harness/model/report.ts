@@ -21,6 +21,8 @@ export const ReportClaim = z.object({
   reason: z.string(),
   /** The claim fails and the reviewed ledger lists it, with this reason. */
   ledger: z.string().optional(),
+  /** Blocked, and not only because the run was static: this run could not verify it. */
+  unverified: z.boolean().optional(),
 })
 export type ReportClaim = z.infer<typeof ReportClaim>
 
@@ -67,14 +69,20 @@ export const Report = z.object({
     fail: z.number().int(),
     ledgered: z.number().int(),
     blocked: z.number().int(),
+    /**
+     * Blocked claims this run could not verify: every blocked claim of an engine run; in a static
+     * run, those blocked for another reason than the run being static.
+     */
+    unverified: z.number().int().default(0),
     errors: z.number().int(),
   }),
   /** What the run did not verify, or verified only in part. @default [] */
   warnings: z.array(ReportWarning).default([]),
   /**
    * 0 every claim holds or is ledgered; 1 a claim fails (or a ledger entry is stale); 2 a
-   * document is unreadable (or bad usage); 3 both a failing claim and an unreadable document.
+   * document is unreadable (or bad usage); 3 both a failing claim and an unreadable document; 4
+   * nothing failed, but claims could not be verified in this run (`--allow-blocked` makes it 0).
    */
-  exitCode: z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)]),
+  exitCode: z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3), z.literal(4)]),
 })
 export type Report = z.infer<typeof Report>

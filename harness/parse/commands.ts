@@ -305,7 +305,9 @@ function splitUncached(text: string): string[][] {
 }
 
 /** Options of a `docker build` command, or undefined when the command is not one. */
-export function dockerBuild(argv: string[]): { tag?: string; file: string; context: string } | undefined {
+export function dockerBuild(
+  argv: string[],
+): { tag?: string; file: string; context: string; target?: string } | undefined {
   // `DOCKER_BUILDKIT=0 docker build …`: variables set for the command only.
   let at = 0
   while (/^[A-Za-z_]\w*=/.test(argv[at] ?? '')) at++
@@ -318,15 +320,18 @@ export function dockerBuild(argv: string[]): { tag?: string; file: string; conte
         ? args.slice(2)
         : undefined
   if (!rest) return undefined
-  const result: { tag?: string; file: string; context: string } = { file: 'Dockerfile', context: '.' }
+  const result: { tag?: string; file: string; context: string; target?: string } = {
+    file: 'Dockerfile',
+    context: '.',
+  }
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i] ?? ''
     const [flag, inline] = arg.startsWith('--') ? (arg.split('=', 2) as [string, string?]) : [arg, undefined]
     const value = () => inline ?? rest[++i] ?? ''
     if (flag === '-t' || flag === '--tag') result.tag = value()
     else if (flag === '-f' || flag === '--file') result.file = value()
-    else if (/^--?(build-arg|target|platform|network|progress|cache-from|label|secret|ssh)$/.test(flag))
-      value()
+    else if (flag === '--target') result.target = value()
+    else if (/^--?(build-arg|platform|network|progress|cache-from|label|secret|ssh)$/.test(flag)) value()
     else if (!arg.startsWith('-')) result.context = arg
   }
   return result

@@ -515,6 +515,69 @@ describe('commands, outputs and iterations', () => {
       content: 'FROM python:3.12-slim\nCOPY requirements.txt .',
     })
   })
+
+  /** A lesson building each command in turn, with Dockerfile.a and Dockerfile.b defined first. */
+  function builds(...commands: string[]): string {
+    return lesson(
+      [
+        '# Document',
+        '',
+        'Create `Dockerfile.a`:',
+        '',
+        `${F}dockerfile`,
+        'FROM debian:bookworm-slim',
+        F,
+        '',
+        'Create `Dockerfile.b`:',
+        '',
+        `${F}dockerfile`,
+        'FROM debian:bookworm',
+        F,
+        '',
+        ...commands.flatMap((c) => [`${F}bash`, c, F, '']),
+      ].join('\n'),
+    )
+  }
+
+  it('gives every build its own iteration: tags are compared whole and as written', () => {
+    const parsed = parseDocument(
+      FILE,
+      builds(
+        'docker build -t localhost:5000/app:v1 -f Dockerfile.a .',
+        'docker build -t localhost:5000/app:v2 -f Dockerfile.a .',
+        'docker build -t app:v1 -f Dockerfile.a .',
+        'docker build -t app:V1 -f Dockerfile.b .',
+      ),
+    )
+    expect(parsed.iterations.map((i) => [i.index, i.tag, i.dockerfile])).toEqual([
+      [0, 'localhost:5000/app:v1', 'Dockerfile.a'],
+      [1, 'localhost:5000/app:v2', 'Dockerfile.a'],
+      [2, 'app:v1', 'Dockerfile.a'],
+      [3, 'app:V1', 'Dockerfile.b'],
+    ])
+    expect(parsed.iterations.map((i) => i.name)).toEqual(['v1', 'v2', 'v1', 'V1'])
+  })
+
+  it('builds a tag again from another Dockerfile as a new iteration, and an unchanged one as a rebuild', () => {
+    const parsed = parseDocument(
+      FILE,
+      builds(
+        'docker build -t app:v1 -f Dockerfile.a .',
+        'docker build -t app:v1 -f Dockerfile.a .',
+        'docker build -t app:v1 -f Dockerfile.b .',
+      ),
+    )
+    expect(parsed.iterations.map((i) => [i.index, i.tag, i.dockerfile, i.rebuildOf])).toEqual([
+      [0, 'app:v1', 'Dockerfile.a', undefined],
+      [1, 'app:v1', 'Dockerfile.a', 0],
+      [2, 'app:v1', 'Dockerfile.b', undefined],
+    ])
+  })
+
+  it('keeps the --target of a build', () => {
+    const parsed = parseDocument(FILE, builds('docker build --target builder -t app:build -f Dockerfile.a .'))
+    expect(parsed.iterations[0]).toMatchObject({ tag: 'app:build', target: 'builder' })
+  })
 })
 
 describe('references and iterations', () => {
@@ -596,7 +659,7 @@ describe('references and iterations', () => {
     expect(doc.iterations).toEqual([])
   })
 
-  it('lets a later build of the same tag from another Dockerfile correct the earlier one', () => {
+  it('lets a later build of the same tag from another Dockerfile correct the earlier one, each its own iteration', () => {
     const text = [
       '# Doc',
       '',
@@ -613,13 +676,14 @@ describe('references and iterations', () => {
       build('docker build -f Dockerfile.b -t job:v1 .'),
     ].join('\n')
     const doc = parseDocument(FILE, text)
-    expect(doc.iterations.map((i) => [i.index, i.line, i.dockerfile, i.replaces])).toEqual([
-      [
-        0,
-        lineOf(text, 'docker build -f Dockerfile.b'),
-        'Dockerfile.b',
-        lineOf(text, 'docker build -f Dockerfile.a'),
-      ],
+    const a = lineOf(text, 'docker build -f Dockerfile.a')
+    const b = lineOf(text, 'docker build -f Dockerfile.b')
+    // Claims before the corrected build are measured against the first image, after it the second;
+    // the build repeated from the same files is the lesson's rebuild of the second.
+    expect(doc.iterations.map((i) => [i.index, i.line, i.dockerfile, i.replaces, i.rebuildOf])).toEqual([
+      [0, a, 'Dockerfile.a', undefined, undefined],
+      [1, b, 'Dockerfile.b', a, undefined],
+      [2, b + 4, 'Dockerfile.b', undefined, 1],
     ])
   })
 

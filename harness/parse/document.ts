@@ -1,3 +1,4 @@
+import { DocumentError } from '../errors.js'
 import type {
   CodeBlock,
   Command,
@@ -571,24 +572,54 @@ export function resolveFile(
   return reference ? { reference } : {}
 }
 
+/**
+ * Builds one document may show. Each iteration carries the files as they stand at its build, so
+ * a document with many builds and many files costs their product: beyond this it is refused.
+ */
+export const MAX_ITERATIONS = 1_000
+
 function iterationsOf(doc: Document): Iteration[] {
   const iterations: Iteration[] = []
-  const byTag = new Map<string, Iteration>()
+  // Earlier builds by tag, the files and references as they stand, kept up as the commands go by (linear).
+  const byTag = new Map<string, Iteration[]>()
+  const versions = doc.files.filter((v) => v.alternativeTo === undefined).sort((a, b) => a.line - b.line)
+  const references = [...doc.references].sort((a, b) => a.line - b.line)
+  const standing: Record<string, FileVersion> = {}
+  const referenced = new Map<string, FileReference>()
+  let next = 0
+  let nextReference = 0
   for (const command of doc.commands) {
     const build = dockerBuild(command.argv)
     if (!build) continue
     if (inReaderSection(doc, command.line)) continue
+    if (iterations.length === MAX_ITERATIONS)
+      throw new DocumentError({
+        file: doc.path,
+        line: command.line,
+        reason: `more than ${MAX_ITERATIONS.toLocaleString('en-US')} \`docker build\` commands: lessonproof reads at most ${MAX_ITERATIONS.toLocaleString('en-US')} builds per document`,
+        expected: `at most ${MAX_ITERATIONS} builds; split the lesson`,
+        received: `a build beyond the ${MAX_ITERATIONS}th at line ${command.line}`,
+      })
+    // The tag as written, whole: `localhost:5000/app:v1` and `app:V1` are tags of their own.
     const tag = build.tag ?? `${build.file.toLowerCase()}:latest`
-    const files = filesAt(doc.files, command.line)
-    const { reference } = resolveFile(doc, build.file, command.line)
-    const earlier = byTag.get(tag)
-    // A later build of the same tag (a BuildKit demo, say) rebuilds, it is not a new iteration;
-    // one from another Dockerfile corrects the earlier build ("Wait, that Dockerfile won't work"),
-    // and so does one of a Dockerfile the document now shows, where the earlier had none.
-    if (earlier && earlier.dockerfile === build.file && !(earlier.reference && !reference)) continue
-    const [repo = tag, version = 'latest'] = tag.split(':')
+    const colon = tag.lastIndexOf(':')
+    const version = colon > tag.lastIndexOf('/') ? tag.slice(colon + 1) : 'latest'
+    const repo = colon > tag.lastIndexOf('/') ? tag.slice(0, colon) : tag
+    while (next < versions.length && (versions[next]?.line ?? 0) < command.line) {
+      const v = versions[next++] as FileVersion
+      standing[v.name] = v
+    }
+    while (nextReference < references.length && (references[nextReference]?.line ?? 0) <= command.line) {
+      const r = references[nextReference++] as FileReference
+      referenced.set(r.name, r)
+    }
+    const files = { ...standing }
+    // The version or the reference the Dockerfile stands for here: whichever came last.
+    const shown = standing[build.file]
+    const named = referenced.get(build.file)
+    const reference = named && !(shown && shown.line > named.line) ? named : undefined
     const iteration: Iteration = {
-      index: earlier?.index ?? iterations.length,
+      index: iterations.length,
       line: command.line,
       dockerfile: build.file,
       tag,
@@ -596,14 +627,35 @@ function iterationsOf(doc: Document): Iteration[] {
       section: sectionAt(doc, command.line),
       files,
     }
+    if (build.target) iteration.target = build.target
     if (reference) iteration.reference = reference
-    if (earlier) {
-      iteration.replaces = earlier.line
-      iterations[earlier.index] = iteration
-    } else iterations.push(iteration)
-    byTag.set(tag, iteration)
+    const before = byTag.get(tag) ?? []
+    // A build of the tag from another Dockerfile corrects the one before ("Wait, that Dockerfile
+    // won't work"), and so does one of a Dockerfile the document now shows, where it had none:
+    // each stays an iteration of its own, measured for the claims that stand after it.
+    const previous = before.at(-1)
+    if (previous && (previous.dockerfile !== build.file || (previous.reference && !reference)))
+      iteration.replaces = previous.line
+    // The same tag built again from the same files: a rebuild the lesson shows (its log CACHED).
+    const earlier = before.find(
+      (it) =>
+        it.rebuildOf === undefined &&
+        it.dockerfile === build.file &&
+        it.target === build.target &&
+        it.reference === undefined &&
+        reference === undefined &&
+        sameFiles(it.files, files),
+    )
+    if (earlier) iteration.rebuildOf = earlier.index
+    iterations.push(iteration)
+    byTag.set(tag, [...before, iteration])
   }
   return iterations
+}
+
+function sameFiles(a: Iteration['files'], b: Iteration['files']): boolean {
+  const names = Object.keys(a)
+  return names.length === Object.keys(b).length && names.every((n) => a[n]?.content === b[n]?.content)
 }
 
 export { isReaderSection, sectionAt } from './sections.js'

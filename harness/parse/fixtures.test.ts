@@ -79,6 +79,7 @@ function reading(doc: Document): unknown {
       version: i.files[i.dockerfile]?.line,
       reference: i.reference?.kind,
       replaces: i.replaces,
+      rebuildOf: i.rebuildOf,
     })),
   }
 }

@@ -9,14 +9,13 @@ export { infoString, plain } from './markdown.js'
 export { isOutputLead } from './outputs.js'
 export { readThrough } from './readthrough.js'
 export { headingPathAt, inReaderSection, isReaderSection, sectionAt } from './sections.js'
-export { type Decoded, decodeDocument, MAX_DOCUMENT_BYTES } from './source.js'
+export { type Decoded, decodeDocument, MAX_DOCUMENT_BYTES, readDocumentBytes } from './source.js'
 export { isPlaceholder, shellWrites } from './writes.js'
 
-import { readFile } from 'node:fs/promises'
 import { DocumentError } from '../errors.js'
 import type { Document } from '../model/index.js'
 import { parseDocument } from './document.js'
-import { decodeDocument } from './source.js'
+import { decodeDocument, readDocumentBytes } from './source.js'
 
 /**
  * Reads and parses one document. Only what is not text at all (unreadable bytes on disk, a
@@ -26,12 +25,13 @@ import { decodeDocument } from './source.js'
  */
 export async function loadDocument(
   path: string,
-  reading: Promise<Uint8Array> = readFile(path),
+  reading: Promise<Uint8Array> = readDocumentBytes(path),
 ): Promise<Document> {
   let bytes: Uint8Array
   try {
     bytes = await reading
   } catch (cause) {
+    if (cause instanceof DocumentError) throw cause
     const code = (cause as NodeJS.ErrnoException).code ?? 'error'
     throw new DocumentError({ file: path, line: 1, reason: `cannot read the file (${code})`, cause })
   }

@@ -44,14 +44,17 @@ export function withSections(
   return out
 }
 
-/** The heading a line stands under (the nearest above it), if any. */
+/** The heading a line stands under (the nearest above it), if any. Headings are in line order: found by halving. */
 function headingAt(doc: Pick<Document, 'headings'>, line: number): Heading | undefined {
-  let found: Heading | undefined
-  for (const h of doc.headings) {
-    if (h.line > line) break
-    found = h
+  const headings = doc.headings
+  let lo = 0
+  let hi = headings.length
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1
+    if ((headings[mid]?.line ?? 0) <= line) lo = mid + 1
+    else hi = mid
   }
-  return found
+  return lo > 0 ? headings[lo - 1] : undefined
 }
 
 /** Text of the nearest heading above a line; `''` before the first heading. */

@@ -1,8 +1,63 @@
+import { open, stat } from 'node:fs/promises'
 import { DocumentError } from '../errors.js'
 import type { Unreadable } from '../model/index.js'
 
 /** Lessons larger than this are refused rather than parsed slowly: no course page is near it. */
 export const MAX_DOCUMENT_BYTES = 2 * 1024 * 1024
+
+/**
+ * A document's bytes, read only from a regular file and only up to the limit: a FIFO, a device
+ * (a symlink to /dev/zero) or a socket is refused without being opened, and a file larger than
+ * the limit (a sparse one, say) by its size, before anything is read.
+ */
+export async function readDocumentBytes(path: string, maxBytes = MAX_DOCUMENT_BYTES): Promise<Uint8Array> {
+  const info = await stat(path)
+  if (!info.isFile()) {
+    const kind = info.isFIFO()
+      ? 'a FIFO'
+      : info.isCharacterDevice() || info.isBlockDevice()
+        ? 'a device'
+        : info.isSocket()
+          ? 'a socket'
+          : info.isDirectory()
+            ? 'a directory'
+            : 'not a file'
+    throw new DocumentError({
+      file: path,
+      line: 1,
+      reason: `not a regular file (${kind}): lessonproof reads lessons only from regular files`,
+      expected: 'a regular file (a symlink to one is fine)',
+      received: kind,
+    })
+  }
+  if (info.size > maxBytes) throw tooLarge(path, info.size, maxBytes)
+  const handle = await open(path, 'r')
+  try {
+    // One byte past the limit tells a file that grew since it was looked at.
+    const buffer = Buffer.alloc(Math.min(info.size, maxBytes) + 1)
+    let length = 0
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length)
+      if (bytesRead === 0) break
+      length += bytesRead
+      if (length === buffer.length) break
+    }
+    if (length > maxBytes) throw tooLarge(path, length, maxBytes)
+    return buffer.subarray(0, length)
+  } finally {
+    await handle.close()
+  }
+}
+
+function tooLarge(file: string, bytes: number, maxBytes: number): DocumentError {
+  return new DocumentError({
+    file,
+    line: 1,
+    reason: `file is ${formatBytes(bytes)}, larger than the ${formatBytes(maxBytes)} a lesson may be`,
+    expected: 'a lesson document under the size limit',
+    received: `${bytes} bytes`,
+  })
+}
 
 /** A document's text, and why part of it could not be read when its bytes are not all UTF-8. */
 export interface Decoded {
@@ -17,15 +72,7 @@ export interface Decoded {
  * their place and reported as `unreadable` at their line, so the rest is still read.
  */
 export function decodeDocument(file: string, bytes: Uint8Array, maxBytes = MAX_DOCUMENT_BYTES): Decoded {
-  if (bytes.byteLength > maxBytes) {
-    throw new DocumentError({
-      file,
-      line: 1,
-      reason: `file is ${formatBytes(bytes.byteLength)}, larger than the ${formatBytes(maxBytes)} a lesson may be`,
-      expected: 'a lesson document under the size limit',
-      received: `${bytes.byteLength} bytes`,
-    })
-  }
+  if (bytes.byteLength > maxBytes) throw tooLarge(file, bytes.byteLength, maxBytes)
   const nul = bytes.indexOf(0)
   if (nul !== -1) {
     throw new DocumentError({

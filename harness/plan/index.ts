@@ -4,6 +4,7 @@
  * and what its claims need looked at. Plain data: the measure stage reads nothing else.
  */
 import { createHash } from 'node:crypto'
+import { buildkitSteps, stagesBuilt } from '../buildlog/index.js'
 import { parseDockerfile } from '../dockerfile/index.js'
 import { type Claim, kindOf } from '../kinds/index.js'
 import { Iterations } from '../kinds/kit/index.js'
@@ -27,8 +28,27 @@ export interface IterationPlan {
   dockerfile: string
   /** The build context: exactly the lesson's files as they stand at the iteration. */
   files: Record<string, string>
-  /** Images the stages start FROM (after --image-map), without stage names and scratch. */
+  /**
+   * Every image the build uses (after --image-map): what the stages it builds start FROM, and
+   * what a `COPY --from=<image>` or `RUN --mount=…,from=<image>` names. Their IDs are in the
+   * result cache's key, so a changed one is measured again.
+   */
   baseImages: string[]
+  /** `--target`: the stage built, when not the last. */
+  target?: string
+  /**
+   * The key of the iteration this one builds again (the same tag and files): built after it,
+   * measured as it was, with a log of its own (the lesson shows it CACHED).
+   */
+  rebuildOf?: string
+  /** A claim holds this build's log: built alone, after the document's earlier builds. */
+  exclusive: boolean
+  /** A claim times this build's steps: built with `--no-cache`, so every step runs. */
+  noCache: boolean
+  /** The lesson declares that its app needs the network beyond this machine. */
+  outbound: boolean
+  /** A claim needs the app running (/health, routes); else the image is built and inspected only. */
+  run: boolean
   /** Why this iteration cannot be built in this run. */
   blocked?: string
   port: number
@@ -104,6 +124,9 @@ function needsOf(claims: Claim[], iterations: Iterations) {
   const paths = new Map<number, Set<string>>()
   const routes = new Map<number, { method: string; path: string; app: string }[]>()
   const baseImages = new Set<string>()
+  const logs = new Set<number>()
+  const timed = new Set<number>()
+  const runs = new Set<number>()
   for (const claim of claims) {
     const { measured } = kindOf(claim)
     const wanted = measured === false ? [] : (measured.needs?.(claim, iterations) ?? [])
@@ -116,10 +139,17 @@ function needsOf(claims: Claim[], iterations: Iterations) {
         const list = routes.get(need.iteration.index) ?? []
         list.push({ method: need.method, path: need.path, app: need.app })
         routes.set(need.iteration.index, list)
-      } else baseImages.add(need.ref)
+        runs.add(need.iteration.index)
+      } else if (need.kind === 'run') runs.add(need.iteration.index)
+      else if (need.kind === 'build-log') logs.add(need.iteration.index)
+      else if (need.kind === 'timing') timed.add(need.iteration.index)
+      else baseImages.add(need.ref)
     }
   }
-  return { paths, routes, baseImages }
+  // A rebuild is measured as the build it repeats: that one runs for it.
+  for (const it of iterations.all)
+    if (runs.has(it.index) && it.rebuildOf !== undefined) runs.add(it.rebuildOf)
+  return { paths, routes, baseImages, logs, timed, runs }
 }
 
 export function planIteration(
@@ -149,7 +179,13 @@ export function planIteration(
     healthTimeoutMs: settings.health_timeout_s * 1000,
     buildTimeoutMs: settings.build_timeout_s * 1000,
     notes,
+    exclusive: needs.logs.has(it.index),
+    noCache: needs.timed.has(it.index),
+    outbound: settings.network === 'outbound',
+    run: needs.runs.has(it.index),
   }
+  if (it.target) plan.target = it.target
+  if (it.rebuildOf !== undefined) plan.rebuildOf = String(it.rebuildOf)
   const source = files[it.dockerfile]
   if (source === undefined) {
     plan.blocked = `${it.dockerfile} is not defined before line ${it.line}`
@@ -158,12 +194,9 @@ export function planIteration(
   const content = rewriteDockerfile(source, options, notes)
   files[it.dockerfile] = content
   const model = parseDockerfile(content)
-  const stageNames = new Set(model.stages.map((s) => s.name?.toLowerCase()).filter(Boolean))
-  plan.baseImages = [
-    ...new Set(
-      model.stages.map((s) => s.image).filter((i) => i !== 'scratch' && !stageNames.has(i.toLowerCase())),
-    ),
-  ]
+  const used = imagesUsed(content, it.target)
+  plan.baseImages = used.images
+  if (used.problem) plan.blocked = used.problem
   const expose = model.stages.at(-1)?.steps.find((s) => s.keyword === 'EXPOSE')
   const port = Number.parseInt(expose?.args ?? '', 10)
   if (Number.isInteger(port) && port > 0) plan.port = port
@@ -179,6 +212,8 @@ export function planIteration(
       for (const src of sources) {
         const name = src.replace(/^\.\//, '')
         if (name === '.' || /[*?[]/.test(name) || files[name] !== undefined) continue
+        // Outside the build context: the builder refuses it, and the build's failure is the verdict.
+        if (name.startsWith('/') || name.split('/').includes('..')) continue
         if (Object.keys(files).some((f) => f.startsWith(`${name.replace(/\/$/, '')}/`))) continue
         const maker = doc.commands.find((c) => c.line < it.line && c.text.includes(name))
         plan.blocked ??= maker
@@ -190,6 +225,34 @@ export function planIteration(
   const volume = volumeFor(doc, it)
   if (volume) plan.volume = volume
   return plan
+}
+
+/**
+ * The images a build uses, as the builder resolves them (`ARG` defaults filled in): the FROM of
+ * every stage the target builds, and every image a `COPY --from` or a mount names. A FROM whose
+ * variable has no default cannot be built as the lesson shows it.
+ */
+export function imagesUsed(dockerfile: string, target?: string): { images: string[]; problem?: string } {
+  let plan: ReturnType<typeof buildkitSteps>
+  try {
+    plan = buildkitSteps(dockerfile)
+  } catch {
+    return { images: [] }
+  }
+  const written = parseDockerfile(dockerfile).stages
+  const images = new Set<string>()
+  let problem: string | undefined
+  for (const stage of stagesBuilt(plan, target)) {
+    if (stage.base.kind === 'image') {
+      const ref = stage.base.ref
+      const as = written[stage.index]?.image ?? ref
+      if (/\/$|:$/.test(ref) || ref === 'docker.io/library/')
+        problem ??= `FROM ${as}: the variable has no default, and lessonproof passes no --build-arg`
+      else images.add(as.includes('$') ? ref : as)
+    }
+    for (const source of stage.sources) images.add(source)
+  }
+  return problem ? { images: [...images], problem } : { images: [...images] }
 }
 
 /**
@@ -275,6 +338,9 @@ export function planKey(plan: IterationPlan, baseIds: string[]): string {
   hash.update(
     `paths\0${plan.paths.join('\0')}\0routes\0${plan.routes.map((r) => `${r.method} ${r.path}`).join('\0')}\0`,
   )
-  hash.update(`health\0${plan.healthPath}\0${plan.healthTimeoutMs}\0`)
+  hash.update(`health\0${plan.healthPath}\0${plan.healthTimeoutMs}\0run\0${plan.run}\0`)
+  hash.update(
+    `target\0${plan.target ?? ''}\0rebuild\0${plan.rebuildOf ?? ''}\0nocache\0${plan.noCache}\0outbound\0${plan.outbound}\0`,
+  )
   return hash.digest('hex')
 }

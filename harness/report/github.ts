@@ -96,7 +96,7 @@ export function summaryMarkdown(report: Report, options: SummaryOptions = {}): s
   const out = [
     `## lessonproof (${report.mode})`,
     '',
-    `${report.exitCode === 0 ? '✅' : '❌'} **${t.pass} passed, ${t.fail} failed, ${t.ledgered} ledgered, ${t.blocked} blocked, ${t.errors} unreadable, ${report.staleLedger.length} stale ledger entries**`,
+    `${report.exitCode === 0 ? '✅' : report.exitCode === 4 ? '⚠️' : '❌'} **${t.pass} passed, ${t.fail} failed, ${t.ledgered} ledgered, ${t.blocked} blocked, ${t.errors} unreadable, ${report.staleLedger.length} stale ledger entries**`,
     '',
   ]
   if (report.documents.length === 0) out.push('No lesson document was verified in this run.')

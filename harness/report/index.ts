@@ -8,7 +8,7 @@ export {
   type SummaryOptions,
   summaryMarkdown,
 } from './github.js'
-export { toReport } from './json.js'
+export { exitCodeOf, toReport, unverified } from './json.js'
 export { junitReport } from './junit.js'
 export { mergeReports, sortReport } from './merge.js'
 export { createProgress, type Progress, type ProgressEvent, type ProgressOptions } from './progress.js'

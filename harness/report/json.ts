@@ -1,14 +1,18 @@
-import type { Report, ReportClaim, ReportWarning } from '../model/index.js'
+import { MEASURED } from '../kinds/kit/index.js'
+import { NOT_WALKED } from '../kinds/step.js'
+import type { Report, ReportClaim, ReportWarning, Verdict } from '../model/index.js'
 import type { VerifyResult } from './results.js'
 
 /**
  * The run's exit status, in one place: 1 a claim fails or a ledger entry is stale, 2 a document
- * is unreadable, 3 both (an unreadable document never hides the other documents' failures).
+ * is unreadable, 3 both (an unreadable document never hides the other documents' failures); 4
+ * nothing failed and every document was read, but claims could not be verified in this run.
  */
-export function exitCodeOf(totals: Report['totals'], staleLedger: number): Report['exitCode'] {
+export function exitStatusOf(totals: Report['totals'], staleLedger: number): Report['exitCode'] {
   const failing = totals.fail > 0 || staleLedger > 0 ? 1 : 0
   const unreadable = totals.errors > 0 ? 2 : 0
-  return (failing | unreadable) as Report['exitCode']
+  if (failing || unreadable) return (failing | unreadable) as Report['exitCode']
+  return totals.unverified > 0 ? 4 : 0
 }
 
 /** What the run did not verify, or verified only in part, in words. */
@@ -35,12 +39,14 @@ export function warningsOf(result: VerifyResult): ReportWarning[] {
 
 /** The JSON report of a run. */
 export function toReport(result: VerifyResult, version: string): Report {
-  const totals = { pass: 0, fail: 0, ledgered: 0, blocked: 0, errors: 0 }
+  const totals = { pass: 0, fail: 0, ledgered: 0, blocked: 0, unverified: 0, errors: 0 }
   const documents = result.documents.map((d) => {
     if (d.error) totals.errors++
     const claims = d.claims.map((c): ReportClaim => {
       if (c.verdict.status === 'fail' && c.ledger !== undefined) totals.ledgered++
       else totals[c.verdict.status]++
+      const notVerified = unverified(c.verdict, result.mode)
+      if (notVerified) totals.unverified++
       const out: ReportClaim = {
         id: c.claim.id,
         kind: c.claim.kind,
@@ -57,6 +63,7 @@ export function toReport(result: VerifyResult, version: string): Report {
       if (c.verdict.expected !== undefined) out.expected = c.verdict.expected
       if (c.verdict.measured !== undefined) out.measured = c.verdict.measured
       if (c.ledger !== undefined) out.ledger = c.ledger
+      if (notVerified) out.unverified = true
       return out
     })
     return {
@@ -66,7 +73,7 @@ export function toReport(result: VerifyResult, version: string): Report {
       claims,
     }
   })
-  const exitCode = exitCodeOf(totals, result.staleLedger.length)
+  const exitCode = exitStatusOf(totals, result.staleLedger.length)
   return {
     tool: 'lessonproof',
     version,
@@ -82,4 +89,23 @@ export function toReport(result: VerifyResult, version: string): Report {
     warnings: warningsOf(result),
     exitCode,
   }
+}
+
+/**
+ * Whether a blocked claim is one this run could not verify. A check the run was not asked to make
+ * does not count: a measurement in a static run, a walk in a run that walks nothing (`verify`).
+ */
+export function unverified(verdict: Verdict, mode: 'static' | 'engine'): boolean {
+  if (verdict.status !== 'blocked') return false
+  return verdict.checks.some(
+    (c) => c.status === 'blocked' && !(mode === 'static' && c.name === MEASURED) && c.reason !== NOT_WALKED,
+  )
+}
+
+/** The process's exit status for a report: `--allow-blocked` accepts claims that could not be verified. */
+export function exitCodeOf(
+  report: Pick<Report, 'exitCode'>,
+  options: { allowBlocked?: boolean } = {},
+): number {
+  return report.exitCode === 4 && options.allowBlocked ? 0 : report.exitCode
 }

@@ -1,6 +1,6 @@
 import { UsageError } from '../errors.js'
 import type { Report } from '../model/report.js'
-import { exitCodeOf } from './json.js'
+import { exitStatusOf } from './json.js'
 
 /** Code-unit order: the same on every machine, whatever its locale. */
 const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
@@ -34,15 +34,16 @@ export function mergeReports(reports: Report[]): Report {
   }
   documents.sort((a, b) => byCodeUnits(a.path, b.path))
   const staleLedger = reports.flatMap((r) => r.staleLedger).sort(byEntry)
-  const totals = { pass: 0, fail: 0, ledgered: 0, blocked: 0, errors: 0 }
+  const totals = { pass: 0, fail: 0, ledgered: 0, blocked: 0, unverified: 0, errors: 0 }
   for (const doc of documents) {
     if (doc.error) totals.errors++
     for (const c of doc.claims) {
       if (c.verdict === 'fail' && c.ledger !== undefined) totals.ledgered++
       else totals[c.verdict]++
+      if (c.unverified) totals.unverified++
     }
   }
-  const exitCode = exitCodeOf(totals, staleLedger.length)
+  const exitCode = exitStatusOf(totals, staleLedger.length)
   // A warning about a path (a skipped file, an orphan card) is said once, whichever shard saw it.
   const warnings = [
     ...new Map(reports.flatMap((r) => r.warnings ?? []).map((w) => [`${w.code} ${w.path}`, w])).values(),

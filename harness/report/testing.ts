@@ -63,7 +63,7 @@ export function sampleReport(): Report {
         reason: 'was 40MB before the fix',
       },
     ],
-    totals: { pass: 1, fail: 1, ledgered: 1, blocked: 1, errors: 1 },
+    totals: { pass: 1, fail: 1, ledgered: 1, blocked: 1, unverified: 0, errors: 1 },
     // A failing claim and an unreadable document: both shown by the exit status.
     exitCode: 3,
   }

@@ -33,7 +33,7 @@ const report: Report = {
   ],
   staleLedger: [],
   warnings: [],
-  totals: { pass: 1, fail: 1, ledgered: 1, blocked: 1, errors: 0 },
+  totals: { pass: 1, fail: 1, ledgered: 1, blocked: 1, unverified: 1, errors: 0 },
   exitCode: 1,
 }
 

@@ -52,5 +52,10 @@ export function formatText(report: Report, verbose: boolean): string {
   )
   if (report.exitCode === 3)
     out.push('exit 3: a claim fails and a document is unreadable (each alone exits 1 and 2)')
+  if (report.documents.length === 0) out.push('no lesson document was verified in this run')
+  else if (report.exitCode === 4)
+    out.push(
+      `${t.unverified} claim${t.unverified === 1 ? '' : 's'} could not be verified in this run (blocked): nothing failed, but this run does not show that ${t.unverified === 1 ? 'it holds' : 'they hold'}`,
+    )
   return out.join('\n')
 }

@@ -15,6 +15,12 @@ export const EngineOptions = z.object({
   cacheDir: z.string().optional(),
   /** Walk each lesson's steps in a workstation (`lessonproof walk`); the walk's builds are the iterations' builds. @default false */
   walk: z.boolean().default(false),
+  /**
+   * `--docker CLIENT` (or `LESSONPROOF_DOCKER`, read by the command line only): the docker client
+   * builds go through, as a path or a command with words (`/usr/bin/docker`, `docker --context x`).
+   * Unset: the first client that can build with BuildKit.
+   */
+  docker: z.string().min(1).optional(),
   /** This run's id: in every tag, label and temp dir name the run makes, so it touches only its own. */
   runId: z.string().regex(/^[a-z0-9]+$/),
 })

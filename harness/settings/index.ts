@@ -15,6 +15,8 @@ interface SettingDefinition<T extends z.ZodType> {
   perLesson: boolean
   /** One line for `--help` and the README. */
   doc: string
+  /** What `--help` shows after the flag. @default "N" */
+  placeholder?: string
 }
 
 function setting<T extends z.ZodType>(def: SettingDefinition<T>): SettingDefinition<T> {
@@ -87,6 +89,31 @@ export const SETTINGS = {
     default: [] as string[],
     perLesson: true,
     doc: "Debian packages added to lessonproof's workstation image (golang-go, git…)",
+  }),
+  pids_limit: setting({
+    schema: z.coerce.number().int().min(8).max(65536),
+    default: 256,
+    perLesson: false,
+    doc: 'processes each app container may run at once',
+  }),
+  max_builds: setting({
+    schema: z.coerce.number().int().positive(),
+    default: 200,
+    perLesson: false,
+    doc: 'builds one run makes at most; iterations beyond are blocked',
+  }),
+  timing_tolerance_pct: setting({
+    schema: positive.max(95),
+    default: 50,
+    perLesson: true,
+    doc: 'how far a measured speed-up may fall short of the stated one, in percent',
+  }),
+  network: setting({
+    schema: z.enum(['none', 'outbound']),
+    default: 'none' as 'none' | 'outbound',
+    perLesson: true,
+    doc: 'what an app may reach: none (this machine only) or outbound',
+    placeholder: 'none|outbound',
   }),
 } as const
 

@@ -1,8 +1,8 @@
-import { readdir, readFile, stat } from 'node:fs/promises'
+import { readdir, stat } from 'node:fs/promises'
 import { extname, join } from 'node:path'
 import { UsageError } from '../errors.js'
 import type { DocumentRole } from '../model/index.js'
-import { documentRole } from '../parse/index.js'
+import { documentRole, readDocumentBytes } from '../parse/index.js'
 
 /** The text files a course is written in. */
 const DOCUMENT = /\.(md|mdx|markdown|txt)$/i
@@ -70,7 +70,11 @@ export async function collectDocuments(paths: string[]): Promise<Collection> {
       throw new UsageError(`${path}: no such file or directory`)
     }
     if (info.isDirectory()) found.push(...(await walk(path, skipped)))
-    else found.push(path)
+    else if (DOCUMENT.test(path)) found.push(path)
+    else
+      throw new UsageError(
+        `${path}: not a lesson document (lessonproof reads .md, .mdx, .markdown and .txt files)`,
+      )
   }
   const documents = [...new Set(found)]
   const given = new Set(documents)
@@ -99,9 +103,17 @@ async function walk(dir: string, skipped: Skipped[]): Promise<string[]> {
     }
     const reason = skipReason(entry.name)
     if (reason) skipped.push({ path, reason })
-    else if (README.test(entry.name) && !DOCKER.test(await readFile(path, 'utf8').catch(() => ''))) {
+    else if (README.test(entry.name) && !DOCKER.test(await readmeText(path))) {
       skipped.push({ path, reason: 'a README that says nothing about Docker' })
     } else out.push(path)
   }
   return out
+}
+
+/** A README's text to look for Docker in; a FIFO or device named README is read as nothing (never opened). */
+async function readmeText(path: string): Promise<string> {
+  return readDocumentBytes(path).then(
+    (bytes) => Buffer.from(bytes).toString('utf8'),
+    () => '',
+  )
 }

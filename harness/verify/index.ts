@@ -3,7 +3,6 @@
  * verdicts, lesson family by lesson family, then the ledger. Hands plain results to the report.
  */
 import { existsSync } from 'node:fs'
-import { readFile } from 'node:fs/promises'
 import { relative, resolve, sep } from 'node:path'
 import {
   CheckContext,
@@ -20,7 +19,7 @@ import type { Claim } from '../kinds/index.js'
 import type { RunClaim } from '../kinds/kit/index.js'
 import { applyLedger, type LedgerEntry } from '../ledger/index.js'
 import { type Document, type RunFacts, verdictOf } from '../model/index.js'
-import { documentRole, loadDocument } from '../parse/index.js'
+import { documentRole, loadDocument, readDocumentBytes } from '../parse/index.js'
 import { planRun, type RunPlan } from '../plan/index.js'
 import type { VerifiedClaim, VerifiedDocument, VerifyResult } from '../report/index.js'
 import { type EngineOptions, resolveSettings, type Settings } from '../settings/index.js'
@@ -65,8 +64,9 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult<Claim
     const { lessonPath } = documentRole(path)
     groups.set(lessonPath, [...(groups.get(lessonPath) ?? []), path])
   }
-  // Reading every file ahead keeps the disk busy while lessons are parsed one after another.
-  const reads = new Map(files.map((f) => [f, readAhead(resolve(cwd, f))]))
+  // Reading ahead keeps the disk busy while lessons are parsed one after another; a few at a time.
+  const slots = limiter(READ_AHEAD)
+  const reads = new Map(files.map((f) => [f, readAhead(resolve(cwd, f), slots)]))
   const byPath = new Map<string, VerifiedDocument<Claim>>()
   // Claims checked against the other documents too, kept until every lesson is checked, and
   // what each document says of its place in the course (small).
@@ -121,9 +121,28 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult<Claim
   }
 }
 
+/** Files read at once. */
+const READ_AHEAD = 8
+
+/** Runs at most `n` tasks at once, in the order they ask. */
+function limiter(n: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let running = 0
+  const queue: (() => void)[] = []
+  return async (task) => {
+    if (running >= n) await new Promise<void>((go) => queue.push(go))
+    running++
+    try {
+      return await task()
+    } finally {
+      running--
+      queue.shift()?.()
+    }
+  }
+}
+
 /** Starts reading a file; a failure is reported when the file is parsed, not now. */
-function readAhead(path: string): Promise<Uint8Array> {
-  const reading = readFile(path)
+function readAhead(path: string, slots: ReturnType<typeof limiter>): Promise<Uint8Array> {
+  const reading = slots(() => readDocumentBytes(path))
   reading.catch(() => undefined)
   return reading
 }

@@ -98,13 +98,16 @@ export class CheckContext {
     const key = versionKey(it)
     // The same image (`name:1.0.0`, `name` for `name:latest`), or the same version of the lesson's
     // Dockerfile under another tag (a summary card's names).
-    const sizes = claims.filter(
+    const similar = claims.filter(
       (c): c is AnyClaim & { size: Size; origin: string } =>
         c.kind === 'image-size' &&
         ((c.image !== undefined && sameImageLoosely(c.image, it.tag)) ||
           (c.dockerfile !== undefined &&
             versionKey({ dockerfile: c.dockerfile, name: nameOfImage(c.image ?? '') }) === key)),
     )
+    // Sizes stated for this very tag first: two tags of one Dockerfile are two builds.
+    const own = similar.filter((c) => c.image === it.tag)
+    const sizes = own.length > 0 ? own : similar
     const exact = (c: (typeof sizes)[number]) => !c.size.approx && c.size.bound === undefined
     const pick =
       sizes.find((c) => c.origin === 'docker-images') ??

@@ -19,10 +19,16 @@ export type Need =
   | { kind: 'path'; iteration: Iteration; path: string }
   | { kind: 'route'; iteration: Iteration; method: string; path: string; app: string }
   | { kind: 'base-image'; ref: string }
+  /** The iteration's build log is compared: built alone, after the document's earlier builds, as a reader's would be. */
+  | { kind: 'build-log'; iteration: Iteration }
+  /** The durations of the iteration's steps are compared: built with `--no-cache`, so every step runs. */
+  | { kind: 'timing'; iteration: Iteration }
+  /** The app must run: /health is called (an iteration no claim runs is only built and inspected). */
+  | { kind: 'run'; iteration: Iteration }
 
 /** A kind whose claims are facts about a built image or a run: a verdict needs a measurement. */
 export interface Measured<C> {
-  /** What the claim needs looked at (each iteration's size, layers and /health always are). */
+  /** What the claim needs looked at (each iteration's size and layers always are). */
   needs?(claim: C, iterations: Iterations): Need[]
   /** Judges the claim against the run's measurements (`ctx.facts` is set). */
   judge(claim: C, ctx: CheckContext): Check[]

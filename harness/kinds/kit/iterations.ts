@@ -36,7 +36,13 @@ export function versionKey(it: Pick<Iteration, 'dockerfile' | 'name'>): string {
 
 /** The iterations of a document (or of its lesson, for a summary card), with every way to find one. */
 export class Iterations {
-  constructor(readonly all: Iteration[]) {}
+  private readonly dockerfiles = new Map<string, Iteration[]>()
+
+  constructor(readonly all: Iteration[]) {
+    for (const it of all) {
+      this.dockerfiles.set(it.dockerfile, [...(this.dockerfiles.get(it.dockerfile) ?? []), it])
+    }
+  }
 
   get first(): Iteration | undefined {
     return this.all[0]
@@ -48,22 +54,35 @@ export class Iterations {
 
   /**
    * The iteration that builds this image reference (`app` means `app:latest`); a repository
-   * written without its namespace (`href-counter:sdk`) finds the one namespaced build of it.
+   * written without its namespace (`href-counter:sdk`) finds the one namespaced build of it. A
+   * lesson may build a tag more than once: at a line, the last build of it before that line (the
+   * first, before any).
    */
-  byTag(tag: string | undefined): Iteration | undefined {
+  byTag(tag: string | undefined, line?: number): Iteration | undefined {
     if (tag === undefined) return undefined
-    const exact = this.all.find((it) => sameImage(it.tag, tag))
-    if (exact) return exact
+    const exact = this.all.filter((it) => sameImage(it.tag, tag))
+    if (exact.length > 0) return this.at(exact, line)
     const loose = this.all.filter((it) => sameImageLoosely(tag, it.tag))
-    return loose.length === 1 ? loose[0] : undefined
+    return new Set(loose.map((it) => it.tag)).size === 1 ? this.at(loose, line) : undefined
   }
 
-  /** The iteration a claim speaks of: by its image, else by its Dockerfile. */
-  of(claim: { image?: string | undefined; dockerfile?: string | undefined }): Iteration | undefined {
+  /** The iteration a claim speaks of: by its image, else by its Dockerfile; the one standing at its line. */
+  of(claim: {
+    image?: string | undefined
+    dockerfile?: string | undefined
+    source?: { line: number }
+  }): Iteration | undefined {
+    const line = claim.source?.line
     return (
-      this.byTag(claim.image) ??
-      (claim.dockerfile === undefined ? undefined : this.all.find((it) => it.dockerfile === claim.dockerfile))
+      this.byTag(claim.image, line) ??
+      this.at(claim.dockerfile === undefined ? [] : (this.dockerfiles.get(claim.dockerfile) ?? []), line)
     )
+  }
+
+  /** Of several builds, the last one at or before `line`; the first when none is, or no line is given. */
+  private at(candidates: Iteration[], line: number | undefined): Iteration | undefined {
+    if (line === undefined) return candidates[0]
+    return candidates.filter((it) => it.line <= line).at(-1) ?? candidates[0]
   }
 
   /** The iteration a reduction's from/to names: an iteration name or its tag. */

@@ -178,7 +178,15 @@ export const histories: Reading<History[]> = (x) =>
       const size = parseSize(row.cells[3] ?? '')
       return size ? [{ line: row.line, createdBy: row.cells[2] ?? '', size }] : []
     })
-    return [{ table, image, it: x.iterations.byTag(image), layers, truncated: table.truncated ?? false }]
+    return [
+      {
+        table,
+        image,
+        it: x.iterations.byTag(image, table.line),
+        layers,
+        truncated: table.truncated ?? false,
+      },
+    ]
   })
 
 /** Lines only BuildKit prints, and lines only the classic builder prints. */
@@ -236,7 +244,8 @@ function loggedSteps(text: string, firstLine: number): LoggedStep[] {
       // As shown: a step cut short keeps its mark, which the reader leaves out.
       instruction: s.truncated ? `${s.instruction} ...` : s.instruction,
     }
-    if (s.seconds !== undefined) step.seconds = s.seconds
+    // A step taken from the cache did no work: its time says nothing of the tool.
+    if (s.seconds !== undefined && !s.cached) step.seconds = s.seconds
     if (log.builder === 'classic') step.classic = true
     return step
   })
@@ -260,7 +269,9 @@ export const buildLogs: Reading<BuildLog[]> = (x) =>
       output,
       image,
       dockerfile: build.file,
-      it: x.iterations.all.find((i) => i.tag === image),
+      // The build this log is the output of; a tag may be built more than once.
+      it:
+        x.iterations.all.find((i) => i.line === output.commandLine) ?? x.iterations.byTag(image, output.line),
       steps,
     }
     if (buildkit && classic) log.mixed = { buildkit, classic }
