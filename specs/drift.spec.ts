@@ -210,14 +210,15 @@ if (!docker || !shared) {
       expect(baseline.environment).toMatchObject({
         engine: info.ServerVersion,
         os: info.OSType,
-        builder: { name: 'classic' },
+        builder: { name: 'buildkit' },
       })
       const [doc] = baseline.documents
       expect(doc?.path).toBe(LESSON)
+      // An app is run only where a claim asks what it answers: the lesson's /health output is slim's.
       expect(doc?.iterations.map((i) => [i.tag, i.status, i.health.status])).toEqual([
-        ['hello:naive', 'measured', 'ok'],
+        ['hello:naive', 'measured', 'not-run'],
         ['hello:slim', 'measured', 'ok'],
-        ['hello:frozen', 'measured', 'ok'],
+        ['hello:frozen', 'measured', 'not-run'],
       ])
       const bases = doc?.iterations.flatMap((i) => i.baseImages) ?? []
       expect(bases.map((b) => [b.reference, b.digest, b.size])).toEqual([
@@ -228,7 +229,9 @@ if (!docker || !shared) {
       expect(bases[0]?.platform?.os).toBe(info.OSType)
       const claims = [...(doc?.claims ?? []), ...(doc?.iterations.flatMap((i) => i.claims) ?? [])]
       expect(claims.length).toBeGreaterThan(15)
-      expect(claims.filter((c) => c.verdict !== 'pass')).toEqual([])
+      // Every claim holds but the walk's, which a verify run leaves to `lessonproof walk`.
+      const walked = /^(step|output) /
+      expect(claims.filter((c) => c.verdict !== 'pass' && !walked.test(c.id))).toEqual([])
     }, 300_000)
 
     it('finds the base moved, rebuilds only what is built on it, and says which claims no longer hold', async () => {
@@ -341,7 +344,8 @@ if (!docker || !shared) {
       )
       expect(full.code, full.out + full.err).toBe(0)
       const totals = Report.parse(JSON.parse(await readFile(join(patched, 'engine.json'), 'utf8'))).totals
-      expect(totals).toMatchObject({ fail: 0, blocked: 0 })
+      // Nothing left unverified: the walk's claims are blocked only because verify walks nothing.
+      expect(totals).toMatchObject({ fail: 0, unverified: 0 })
       expect(totals.pass).toBeGreaterThan(15)
     }, 600_000)
 
