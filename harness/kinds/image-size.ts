@@ -298,10 +298,9 @@ function sameSizedOf(ctx: CheckContext): Map<AnyClaim, SizeClaim[]> {
           a.version !== undefined || b.version !== undefined
             ? a.version === b.version
             : a.key !== undefined && b.key !== undefined
-              ? // In one document two tags are two builds (another --target of the same Dockerfile, say).
-                (a.key === b.key &&
-                  (a.image === undefined || b.image === undefined || a.image === b.image)) ||
-                (a.image !== undefined && a.image === b.image)
+              ? // Two tags of one Dockerfile are two builds (another --target, say), and one tag built
+                // from two Dockerfiles is two images (a rebuild later in the lesson).
+                a.key === b.key && (a.image === undefined || b.image === undefined || a.image === b.image)
               : a.image !== undefined &&
                 b.image !== undefined &&
                 (a.image === b.image || sameSized(a.claim, b.claim))
