@@ -74,7 +74,11 @@ export async function measureIteration(
         )
     }
     if (plan.blocked) blocked.push(plan.blocked)
-    if (blocked.length > 0) return { status: 'blocked', reason: blocked.join('; '), notes: plan.notes }
+    if (blocked.length > 0) {
+      // Said as it happens: otherwise only --verbose tells why an iteration was never built.
+      deps.log(`${plan.document}: not building ${plan.iteration.tag}: ${blocked.join('; ')}`)
+      return { status: 'blocked', reason: blocked.join('; '), notes: plan.notes }
+    }
     // A walked build's image is used by the steps after it: it is built, never taken from the cache.
     if (plan.contextDir) return await buildAndRun(plan, deps, turn)
 
