@@ -315,38 +315,14 @@ export class DockerEngine implements Engine {
 
   async pathsExist(image: string, paths: string[]): Promise<Record<string, boolean>> {
     // A created, never started container: its file system can be asked without a shell in the image.
-    const creating = this.call(() =>
-      this.docker.createContainer({
-        Image: image,
-        Cmd: ['/lessonproof-never-runs'],
-        Entrypoint: [],
-        Labels: this.labels,
-        NetworkDisabled: true,
-        HostConfig: { NetworkMode: 'none' },
-      }),
-    )
-    // Known to the janitor before the engine makes it; removed with its volumes (an image that
-    // declares VOLUME gets anonymous ones at create time).
-    let id = ''
-    const remove = async () => {
-      const made = await creating.catch(() => undefined)
-      if (made) await made.remove({ force: true, v: true }).catch(ignoreGone)
-    }
-    const drop = this.options.janitor.add(
-      () =>
-        id
-          ? `container ${id} (docker rm -f -v ${id})`
-          : `a container of ${image} (docker rm -f -v $(docker ps -aq --filter label=${RUN_LABEL}=${this.options.runId}))`,
-      remove,
-    )
-    let container: Dockerode.Container
-    try {
-      container = await creating
-    } catch (error) {
-      drop()
-      throw error
-    }
-    id = container.id.slice(0, 12)
+    const { container, remove, drop } = await this.createTracked({
+      Image: image,
+      Cmd: ['/lessonproof-never-runs'],
+      Entrypoint: [],
+      Labels: this.labels,
+      NetworkDisabled: true,
+      HostConfig: { NetworkMode: 'none' },
+    })
     try {
       const found = await Promise.all(
         paths.map((path) =>
@@ -360,6 +336,37 @@ export class DockerEngine implements Engine {
     } finally {
       await remove()
       drop()
+    }
+  }
+
+  /**
+   * Creates a container the janitor knows of before the engine is asked for it: an interruption
+   * while it is made, or at any time after, removes it with its volumes (an image that declares
+   * VOLUME gets anonymous ones at create time). `remove` removes it; `drop` then forgets it.
+   */
+  private async createTracked(
+    options: Dockerode.ContainerCreateOptions,
+  ): Promise<{ container: Dockerode.Container; remove: () => Promise<void>; drop: () => void }> {
+    const creating = this.call(() => this.docker.createContainer(options))
+    let id = ''
+    const remove = async () => {
+      const made = await creating.catch(() => undefined)
+      if (made) await made.remove({ force: true, v: true }).catch(ignoreGone)
+    }
+    const drop = this.options.janitor.add(
+      () =>
+        id
+          ? `container ${id} of ${options.Image} (docker rm -f -v ${id})`
+          : `a container of ${options.Image} (docker rm -f -v $(docker ps -aq --filter label=${RUN_LABEL}=${this.options.runId}))`,
+      remove,
+    )
+    try {
+      const container = await creating
+      id = container.id.slice(0, 12)
+      return { container, remove, drop }
+    } catch (error) {
+      drop()
+      throw error
     }
   }
 
@@ -395,51 +402,31 @@ export class DockerEngine implements Engine {
       )
     const network = isolated ? await this.isolatedNetwork() : undefined
     const port = `${request.port}/tcp`
-    const creating = this.call(() =>
-      this.docker.createContainer({
-        Image: request.image,
-        Labels: this.labels,
-        ExposedPorts: { [port]: {} },
-        HostConfig: {
-          Memory: request.memoryBytes,
-          // Swap equal to memory: no swap beyond the limit.
-          MemorySwap: request.memoryBytes,
-          NanoCpus: Math.round(request.cpus * 1e9),
-          PidsLimit: request.pidsLimit,
-          CapDrop: ['ALL'],
-          SecurityOpt: ['no-new-privileges'],
-          Privileged: false,
-          NetworkMode: network ?? 'bridge',
-          ...(network ? {} : { PortBindings: { [port]: [{ HostIp: '127.0.0.1', HostPort: '' }] } }),
-          ...(request.volume
-            ? { Binds: [`${request.volume.hostDir}:${request.volume.containerPath}:rw`] }
-            : {}),
-        },
-      }),
-    )
-    // Known to the janitor before the engine is asked for it, so an interruption while it is made
-    // or during the /health wait removes it (with its anonymous volumes).
-    let id = ''
-    const remove = async () => {
-      const made = await creating.catch(() => undefined)
-      if (made) await made.remove({ force: true, v: true }).catch(ignoreGone)
-    }
-    const drop = janitor.add(
-      () =>
-        id
-          ? `container ${id} of ${request.image} (docker rm -f -v ${id})`
-          : `a container of ${request.image} (docker rm -f -v $(docker ps -aq --filter label=${RUN_LABEL}=${this.options.runId}))`,
-      remove,
-    )
-    let container: Dockerode.Container
-    try {
-      container = await creating
-    } catch (error) {
-      drop()
-      throw error
-    }
-    id = container.id.slice(0, 12)
-    const stop = () => container.remove({ force: true, v: true }).catch(ignoreGone)
+    // Tracked from before it exists, so an interruption during the /health wait removes it too.
+    const {
+      container,
+      remove: stop,
+      drop,
+    } = await this.createTracked({
+      Image: request.image,
+      Labels: this.labels,
+      ExposedPorts: { [port]: {} },
+      HostConfig: {
+        Memory: request.memoryBytes,
+        // Swap equal to memory: no swap beyond the limit.
+        MemorySwap: request.memoryBytes,
+        NanoCpus: Math.round(request.cpus * 1e9),
+        PidsLimit: request.pidsLimit,
+        CapDrop: ['ALL'],
+        SecurityOpt: ['no-new-privileges'],
+        Privileged: false,
+        NetworkMode: network ?? 'bridge',
+        ...(network ? {} : { PortBindings: { [port]: [{ HostIp: '127.0.0.1', HostPort: '' }] } }),
+        ...(request.volume
+          ? { Binds: [`${request.volume.hostDir}:${request.volume.containerPath}:rw`] }
+          : {}),
+      },
+    })
     try {
       await this.call(() => container.start())
       const info = await this.call(() => container.inspect())
