@@ -9,21 +9,19 @@
  * LESSONPROOF_REQUIRE_ENGINE=1, which makes that a failure.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createEngineResolver, type DistributionClient } from '../harness/drift/distribution.js'
+import { createEngineResolver } from '../harness/drift/distribution.js'
 import { RegistryUnreachableError, TagNotFoundError } from '../harness/drift/errors.js'
 import { type Platform, parsePlatform } from '../harness/drift/platform.js'
 import { parseReference } from '../harness/drift/reference.js'
 import { createRegistryResolver, MEDIA_TYPES } from '../harness/drift/registry.js'
 import type { DigestResolver, Resolution } from '../harness/drift/resolver.js'
-import { configureTestcontainers } from '../harness/engine/settings.js'
-import { dockerCliUnavailable, imagesOf } from './support/images.js'
+import { imagesOf } from './support/images.js'
 import {
   closedPort,
   deleteManifests,
-  type LabRegistry,
+  engineAndRegistry,
   ownRegistry,
   repositoryFor,
-  sharedRegistry,
 } from './support/registry.js'
 
 const required = process.env.LESSONPROOF_REQUIRE_ENGINE === '1'
@@ -31,22 +29,7 @@ const RUN = `drift-registry-${process.pid}-${Date.now()}`
 const images = imagesOf(RUN)
 const { build, push } = images
 
-configureTestcontainers(process.env)
-let docker: (DistributionClient & { info(): Promise<{ OSType: string; Architecture: string }> }) | undefined
-let unavailable = ''
-try {
-  const { getContainerRuntimeClient } = await import('testcontainers')
-  docker = (await getContainerRuntimeClient()).container.dockerode
-} catch (error) {
-  unavailable = (error as Error).message.split('\n')[0] ?? 'no engine'
-}
-if (docker) {
-  const cli = await dockerCliUnavailable()
-  if (cli) {
-    docker = undefined
-    unavailable = cli
-  }
-}
+const { docker, shared, unavailable } = await engineAndRegistry()
 
 async function rejection(promise: Promise<unknown>): Promise<Error> {
   try {
@@ -60,18 +43,6 @@ async function rejection(promise: Promise<unknown>): Promise<Error> {
 function tagOf(result: Resolution) {
   if (result.kind !== 'tag') throw new Error(`expected a tag resolution, got ${JSON.stringify(result)}`)
   return result
-}
-
-// The registry on 127.0.0.1:5000, started by lab/registry.sh when none answers: without one
-// there is nothing to push to, and the specs skip (or fail, when required) saying why.
-let shared: LabRegistry | undefined
-if (docker) {
-  shared = await sharedRegistry().catch((error: Error) => {
-    unavailable = `no registry: ${error.message.split('\n').filter(Boolean).join(' ').slice(0, 300)}`
-    return undefined
-  })
-} else {
-  unavailable = `no Docker engine answers (${unavailable})`
 }
 
 if (!docker || !shared) {

@@ -19,17 +19,10 @@ import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Baseline, readBaseline } from '../harness/drift/baseline.js'
 import { DriftReport } from '../harness/drift/report.js'
-import { configureTestcontainers } from '../harness/engine/settings.js'
 import { dockerSize, Report } from '../harness/model/index.js'
 import { compiledCli } from './support/compiled.js'
-import { dockerCliUnavailable, imagesOf } from './support/images.js'
-import {
-  deleteManifests,
-  type LabRegistry,
-  ownRegistry,
-  repositoryFor,
-  sharedRegistry,
-} from './support/registry.js'
+import { imagesOf } from './support/images.js'
+import { deleteManifests, engineAndRegistry, ownRegistry, repositoryFor } from './support/registry.js'
 
 const required = process.env.LESSONPROOF_REQUIRE_ENGINE === '1'
 const RUN = `drift-${process.pid}-${Date.now()}`
@@ -41,22 +34,7 @@ const BASE_V1 = 'FROM debian:bookworm-slim\nRUN echo 2026-11 > /etc/lab-base\n'
 const BASE_V2 =
   'FROM debian:bookworm-slim\nRUN echo 2026-12 > /etc/lab-base && head -c 40000000 /dev/urandom > /opt/lab-filler\n'
 
-configureTestcontainers(process.env)
-let docker: { info(): Promise<{ ServerVersion: string; OSType: string; Architecture: string }> } | undefined
-let unavailable = ''
-try {
-  const { getContainerRuntimeClient } = await import('testcontainers')
-  docker = (await getContainerRuntimeClient()).container.dockerode
-} catch (error) {
-  unavailable = (error as Error).message.split('\n')[0] ?? 'no engine'
-}
-if (docker) {
-  const cli = await dockerCliUnavailable()
-  if (cli) {
-    docker = undefined
-    unavailable = cli
-  }
-}
+const { docker, shared, unavailable } = await engineAndRegistry()
 
 /** bin/lessonproof.js, built when the sources are newer (see support/compiled.ts). */
 let cliPath = ''
@@ -133,18 +111,6 @@ function smallLesson(from: string, server: string): string {
     '```',
     '',
   ].join('\n')
-}
-
-// The registry on 127.0.0.1:5000, started by lab/registry.sh when none answers: without one
-// there is nothing to push to, and the specs skip (or fail, when required) saying why.
-let shared: LabRegistry | undefined
-if (docker) {
-  shared = await sharedRegistry().catch((error: Error) => {
-    unavailable = `no registry: ${error.message.split('\n').filter(Boolean).join(' ').slice(0, 300)}`
-    return undefined
-  })
-} else {
-  unavailable = `no Docker engine answers (${unavailable})`
 }
 
 if (!docker || !shared) {

@@ -11,7 +11,10 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type Dockerode from 'dockerode'
 import { execa } from 'execa'
+import { configureTestcontainers } from '../../harness/engine/settings.js'
+import { dockerCliUnavailable } from './images.js'
 
 export interface LabRegistry {
   /** `127.0.0.1:5000`: the registry part of the references pushed to it. */
@@ -91,4 +94,32 @@ export async function closedPort(): Promise<number> {
   await new Promise<void>((resolve) => server.close(() => resolve()))
   if (address === null || typeof address === 'string') throw new Error('no port')
   return address.port
+}
+
+/**
+ * What the drift specs need: the engine's API client (with a docker CLI that can push), and the
+ * shared registry. Without either, `unavailable` says which is missing and why.
+ */
+export async function engineAndRegistry(): Promise<{
+  docker?: Dockerode
+  shared?: LabRegistry
+  unavailable: string
+}> {
+  configureTestcontainers(process.env)
+  let docker: Dockerode
+  try {
+    const { getContainerRuntimeClient } = await import('testcontainers')
+    docker = (await getContainerRuntimeClient()).container.dockerode
+  } catch (error) {
+    return { unavailable: `no Docker engine answers (${(error as Error).message.split('\n')[0]})` }
+  }
+  const cli = await dockerCliUnavailable()
+  if (cli) return { unavailable: `no Docker engine answers (${cli})` }
+  // Without a registry there is nothing to push to.
+  try {
+    return { docker, shared: await sharedRegistry(), unavailable: '' }
+  } catch (error) {
+    const why = (error as Error).message.split('\n').filter(Boolean).join(' ').slice(0, 300)
+    return { docker, unavailable: `no registry: ${why}` }
+  }
 }
